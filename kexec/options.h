@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef KEXEC_OPTIONS_H
+#define KEXEC_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct errbuf;
+
+enum kexec_action {
+	ACT_NONE,
+	ACT_LOAD,		/* -l */
+	ACT_EXEC,		/* -e */
+	ACT_UNLOAD,		/* -u */
+	ACT_LOAD_EXEC,		/* no action given: load then exec, as kexec-tools */
+	ACT_STATUS,		/* -S */
+	ACT_HELP,
+	ACT_VERSION,
+};
+
+enum kexec_syscall {
+	SYSCALL_AUTO,		/* -a: file syscall first, kexec_load on failure */
+	SYSCALL_LOAD,		/* -c: kexec_load */
+	SYSCALL_FILE,		/* -s: kexec_file_load */
+	SYSCALL_DEFAULT,	/* none given: kexec_load (KHO is our reason to exist) */
+};
+
+enum kho_mode {
+	KHO_AUTO,		/* hand over when the running kernel has KHO on */
+	KHO_REQUIRE,		/* --kho */
+	KHO_OFF,		/* --no-kho */
+};
+
+#define OPT_MAX_KHO_BLOBS 8
+
+/* The one piece of global state the program has: what the user asked for. */
+struct kexec_opts {
+	enum kexec_action action;
+	enum kexec_syscall syscall;
+	bool force;		/* -f: exec without shutdown; or override checks */
+	bool no_ifdown;		/* -x */
+	bool no_sync;		/* -y */
+	int debug;		/* -d, repeatable */
+	bool dry_run;
+	const char *type;	/* -t */
+	const char *kernel;	/* positional */
+	const char *initrd;
+	const char *cmdline;	/* --append / --command-line, joined */
+	bool reuse_cmdline;
+	const char *dtb;
+	uint64_t mem_min;
+	uint64_t mem_max;	/* 0: no limit */
+	int checksum;		/* -1: arch default; 0 --no-checksum; 1 --checksum */
+	enum kho_mode kho;
+	const char *kho_fdt;
+	const char *kho_blob[OPT_MAX_KHO_BLOBS]; /* NAME=FILE */
+	int nr_kho_blobs;
+	const char *sysroot;	/* test-only: root for /proc, /sys, /run */
+	const char *corrupt;	/* test-only: corrupt segment NAME after hashing */
+
+	/* Owned strings (joined --append pieces). */
+	char *cmdline_buf;
+};
+
+/*
+ * Parse argv into @o. Returns 0, or a negative errno with the reason in
+ * @e (unknown option, missing argument, conflicting actions, bad number).
+ * Does not print and does not exit.
+ */
+int parse_options(int argc, char **argv, struct kexec_opts *o,
+		  struct errbuf *e);
+void free_options(struct kexec_opts *o);
+
+/* Parse a size/address with optional K/M/G suffix, hex or decimal. */
+int parse_u64(const char *s, uint64_t *out);
+
+extern const char kexec_usage[];
+
+#endif

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef PURGATORY_PURGATORY_H
+#define PURGATORY_PURGATORY_H
+
+/*
+ * The contract between the loader and the purgatory blob it embeds. The
+ * blob is a flat, position-independent image; it starts with this header
+ * and holds a parameter block the loader fills in before the blob becomes
+ * a segment. Shared by both sides, so fixed-width types only.
+ */
+#include <stdint.h>
+
+#define PURGATORY_MAGIC 0x5952415447525550ULL	/* "PURGTARY" */
+#define PURGATORY_VERSION 1
+#define PURGATORY_MAX_REGIONS 16
+
+/* Hash every region and halt on mismatch instead of jumping. */
+#define PURGATORY_F_CHECKSUM (1u << 0)
+
+struct purgatory_header {
+	uint64_t magic;
+	uint32_t version;
+	uint32_t entry_offset;	/* where the kernel's kexec code jumps */
+	uint32_t params_offset;	/* struct purgatory_params */
+	uint32_t memsz;		/* bytes the blob needs, bss and stack included */
+};
+
+struct purgatory_region {
+	uint64_t start;
+	uint64_t len;
+};
+
+struct purgatory_params {
+	uint64_t entry;		/* the next kernel's entry point */
+	uint64_t arg0;		/* x86_64: %rsi = boot_params; arm64: x0 = DTB */
+	uint32_t flags;
+	uint32_t nr_regions;
+	uint64_t serial_port;	/* x86_64: I/O port; arm64: PL011 MMIO; 0: none */
+	struct purgatory_region region[PURGATORY_MAX_REGIONS];
+	uint8_t sha256[32];	/* over all regions, in order */
+};
+
+_Static_assert(sizeof(struct purgatory_header) == 24, "purgatory_header");
+_Static_assert(sizeof(struct purgatory_params) == 32 + 16 * 16 + 32,
+	       "purgatory_params");
+
+#endif
