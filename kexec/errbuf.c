@@ -36,7 +36,9 @@ int err_prefix(struct errbuf *e, int err, const char *fmt, ...)
 		return err;
 	}
 	memcpy(old, e->msg, sizeof(old));
-	snprintf(e->msg, sizeof(e->msg), "%s: %s", prefix, old);
+	/* A message cut short is still better than none. */
+	if (snprintf(e->msg, sizeof(e->msg), "%s: %s", prefix, old) < 0)
+		e->msg[0] = '\0';
 	return err;
 }
 
