@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The command line layer: the only place that prints or exits. Everything
+ * below it returns a negative errno and leaves its explanation in an
+ * errbuf.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "kexec.h"
+#include "kho.h"
+#include "load.h"
+#include "syscalls.h"
+
+static const char *kho_source_name(enum kho_fdt_source s)
+{
+	switch (s) {
+	case KHO_SRC_LIVE: return "live FDT page (via /proc/kcore)";
+	case KHO_SRC_DEBUGFS: return "complete debugfs copy (kho/out/fdt)";
+	case KHO_SRC_FILE: return "--kho-fdt file";
+	default: return "none";
+	}
+}
+
+static void print_ranges(const char *what, const struct mem_map *m)
+{
+	size_t i;
+
+	printf("%s:\n", what);
+	for (i = 0; i < m->nr; i++)
+		printf("  0x%016" PRIx64 "-0x%016" PRIx64 " %s\n", m->r[i].start,
+		       m->r[i].end - 1, mem_type_name(m->r[i].type));
+}
+
+static void print_kho(const struct kho_handover *h)
+{
+	size_t i;
+
+	printf("KHO: handing over %s, %s\n", h->compatible,
+	       kho_source_name(h->source));
+	if (h->fdt_phys)
+		printf("KHO: FDT at 0x%" PRIx64 ", %" PRIu64 " bytes\n",
+		       h->fdt_phys, h->fdt_size);
+	for (i = 0; i < h->nr_scratch; i++)
+		printf("KHO: scratch[%zu] 0x%016" PRIx64 " size 0x%" PRIx64 "%s\n",
+		       i, h->scratch[i].addr, h->scratch[i].size,
+		       h->scratch[i].size ? "" : " (empty, not used)");
+	if (h->why_not_live[0] && h->source != KHO_SRC_LIVE)
+		printf("KHO: live FDT not used: %s\n", h->why_not_live);
+}
+
+static void print_plan(const struct kexec_load *l)
+{
+	struct plan sorted = l->plan;
+	size_t i;
+
+	/* Sort a copy: the plan's own order is what kexec_load gets. */
+	plan_sort(&sorted);
+	printf("%zu segments, entry 0x%" PRIx64 ":\n", sorted.nr, l->entry);
+	printf("  #  destination                               memsz       data        what\n");
+	for (i = 0; i < sorted.nr; i++) {
+		const struct segment *s = &sorted.seg[i];
+
+		printf("  %-2zu 0x%016" PRIx64 "-0x%016" PRIx64 "  0x%-9" PRIx64
+		       " 0x%-9zx %s\n",
+		       i, s->mem, s->mem + s->memsz - 1, s->memsz, s->bufsz,
+		       s->name ? s->name : "?");
+	}
+	if (l->kho)
+		printf("KHO scratch left free for the next kernel: %" PRIu64
+		       " MiB of %" PRIu64 " MiB\n",
+		       plan_free_bytes(&l->plan) >> 20,
+		       memmap_total(&l->plan.allowed, MEM_RAM) >> 20);
+	else
+		printf("allowed memory left free: %" PRIu64 " MiB\n",
+		       plan_free_bytes(&l->plan) >> 20);
+}
+
+static int fail(const struct errbuf *e, int err)
+{
+	fprintf(stderr, "kexec: %s\n", err_str(e, err));
+	return 1;
+}
+
+static int do_load(const struct kexec_opts *o, const char *root)
+{
+	struct kexec_load l = { 0 };
+	struct errbuf e = { 0 };
+	int err;
+
+	err = load_prepare(&l, o, root, &e);
+	if (err)
+		goto out;
+	if (o->debug || o->dry_run) {
+		if (o->debug > 1)
+			print_ranges("memory map", &l.sysmem);
+		if (l.kho)
+			print_kho(l.kho);
+		else
+			printf("KHO: not handing over\n");
+		if (o->debug)
+			print_ranges("segments may use", &l.plan.allowed);
+		print_plan(&l);
+	}
+	if (o->dry_run) {
+		printf("dry run: nothing loaded\n");
+		goto out;
+	}
+	err = sys_kexec_load(l.entry, &l.plan, arch_kexec_flags, &e);
+out:
+	load_free(&l);
+	return err ? fail(&e, err) : 0;
+}
+
+static int do_file_load(const struct kexec_opts *o, const char *root,
+			bool fallback)
+{
+	struct errbuf e = { 0 };
+	char *cmdline = NULL;
+	int err;
+
+	err = build_cmdline(root, o, &cmdline, &e);
+	if (err)
+		return fail(&e, err);
+	if (o->dry_run) {
+		printf("would call kexec_file_load(%s, %s, \"%s\")\n", o->kernel,
+		       o->initrd ? o->initrd : "no initrd", cmdline);
+		free(cmdline);
+		return 0;
+	}
+	err = sys_kexec_file_load(o->kernel, o->initrd, cmdline, &e);
+	free(cmdline);
+	if (!err)
+		return 0;
+	/* -a: the kernel may not know the format or the syscall; we might. */
+	if (fallback && (err == -ENOSYS || err == -ENOEXEC || err == -EINVAL)) {
+		if (o->debug)
+			printf("kexec_file_load failed (%s); trying kexec_load\n",
+			       err_str(&e, err));
+		return do_load(o, root);
+	}
+	return fail(&e, err);
+}
+
+/* kexec-tools brings interfaces down so NICs stop DMA before the jump. */
+static void ifdown_all(void)
+{
+	struct if_nameindex *ifs, *i;
+	int fd;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	ifs = if_nameindex();
+	for (i = ifs; i && i->if_index; i++) {
+		struct ifreq ifr = { 0 };
+
+		if (!strcmp(i->if_name, "lo"))
+			continue;
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", i->if_name);
+		if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+			continue;
+		ifr.ifr_flags &= ~IFF_UP;
+		ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	if (ifs)
+		if_freenameindex(ifs);
+	close(fd);
+}
+
+static int do_exec(const struct kexec_opts *o, const char *root)
+{
+	struct errbuf e = { 0 };
+	int err;
+
+	err = kexec_loaded(root, &e);
+	if (err < 0)
+		return fail(&e, err);
+	if (err == 0) {
+		fprintf(stderr, "kexec: nothing is loaded: load a kernel with kexec -l first\n");
+		return 1;
+	}
+	if (!o->no_sync)
+		sync();
+	if (!o->no_ifdown)
+		ifdown_all();
+	err = sys_kexec_reboot(&e);
+	return fail(&e, err);
+}
+
+static int do_status(const char *root)
+{
+	struct errbuf e = { 0 };
+	int loaded = kexec_loaded(root, &e);
+
+	if (loaded < 0)
+		return fail(&e, loaded);
+	printf("%s\n", loaded ? "loaded" : "not loaded");
+	return loaded ? 0 : 1;
+}
+
+static int do_unload(void)
+{
+	struct errbuf e = { 0 };
+	int err = sys_kexec_unload(arch_kexec_flags, &e);
+
+	return err ? fail(&e, err) : 0;
+}
+
+static int dispatch_load(const struct kexec_opts *o, const char *root)
+{
+	switch (o->syscall) {
+	case SYSCALL_FILE:
+		return do_file_load(o, root, false);
+	case SYSCALL_AUTO:
+		return do_file_load(o, root, true);
+	default:
+		return do_load(o, root);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct kexec_opts o;
+	struct errbuf e = { 0 };
+	const char *root;
+	int err, ret = 0;
+
+	err = parse_options(argc, argv, &o, &e);
+	if (err) {
+		fail(&e, err);
+		free_options(&o);
+		return 1;
+	}
+	root = o.sysroot ? o.sysroot : getenv("KEXEC_KHO_SYSROOT");
+	if (!root || !*root)
+		root = "/";
+
+	switch (o.action) {
+	case ACT_HELP:
+		fputs(kexec_usage, stdout);
+		break;
+	case ACT_VERSION:
+		printf("kexec-kho %s (%s)\n", PACKAGE_VERSION, arch_name);
+		break;
+	case ACT_STATUS:
+		ret = do_status(root);
+		break;
+	case ACT_UNLOAD:
+		ret = do_unload();
+		break;
+	case ACT_EXEC:
+		ret = do_exec(&o, root);
+		break;
+	case ACT_LOAD:
+		ret = dispatch_load(&o, root);
+		break;
+	case ACT_LOAD_EXEC:
+		ret = dispatch_load(&o, root);
+		if (!ret && !o.dry_run)
+			ret = do_exec(&o, root);
+		break;
+	default:
+		break;
+	}
+	free_options(&o);
+	return ret;
+}

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fsroot.h"
+#include "kexec.h"
+#include "kho.h"
+#include "load.h"
+
+/* Words of the running kernel's command line that must not be carried over. */
+static bool drop_reused_word(const char *w, size_t n)
+{
+	static const char *const drop[] = { "BOOT_IMAGE=", "crashkernel=",
+					    "initrd=", NULL };
+	const char *const *d;
+
+	for (d = drop; *d; d++)
+		if (n >= strlen(*d) && !strncmp(w, *d, strlen(*d)))
+			return true;
+	return false;
+}
+
+static int reused_cmdline(const char *root, char **out, struct errbuf *e)
+{
+	char *buf, *res, *p;
+	size_t len, n, used = 0;
+	int err;
+
+	err = fsroot_read(root, "/proc/cmdline", MAX_CMDLINE_SIZE, &buf, &len,
+			  e);
+	if (err)
+		return err;
+	res = malloc(len + 1);
+	if (!res) {
+		free(buf);
+		return err_set(e, -ENOMEM, "out of memory");
+	}
+	for (p = buf; *p;) {
+		p += strspn(p, " \t\n");
+		n = strcspn(p, " \t\n");
+		if (!n)
+			break;
+		if (!drop_reused_word(p, n)) {
+			if (used)
+				res[used++] = ' ';
+			memcpy(res + used, p, n);
+			used += n;
+		}
+		p += n;
+	}
+	res[used] = '\0';
+	free(buf);
+	*out = res;
+	return 0;
+}
+
+int build_cmdline(const char *root, const struct kexec_opts *o, char **out,
+		  struct errbuf *e)
+{
+	char *base = NULL, *res;
+	const char *add = o->cmdline ? o->cmdline : "";
+	size_t len;
+	int err;
+
+	if (o->reuse_cmdline) {
+		err = reused_cmdline(root, &base, e);
+		if (err)
+			return err;
+	}
+	len = (base ? strlen(base) + 1 : 0) + strlen(add) + 1;
+	if (len > MAX_CMDLINE_SIZE) {
+		free(base);
+		return err_set(e, -E2BIG, "command line is %zu bytes; too long",
+			       len);
+	}
+	res = malloc(len);
+	if (!res) {
+		free(base);
+		return err_set(e, -ENOMEM, "out of memory");
+	}
+	res[0] = '\0';
+	if (base && *base) {
+		strcpy(res, base);
+		if (*add)
+			strcat(res, " ");
+	}
+	strcat(res, add);
+	free(base);
+	*out = res;
+	return 0;
+}
+
+/*
+ * --mem-min/--mem-max and KHO both narrow where segments may go; applying
+ * them to the allowed set keeps every image loader unaware of either.
+ */
+static int clip_allowed(const struct mem_map *in, uint64_t min, uint64_t max,
+			struct mem_map *out)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < in->nr; i++) {
+		uint64_t s = in->r[i].start, t = in->r[i].end;
+
+		if (in->r[i].type != MEM_RAM)
+			continue;
+		if (s < min)
+			s = min;
+		if (max && t > max)
+			t = max;
+		if (s >= t)
+			continue;
+		err = memmap_add(out, s, t, MEM_RAM);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int setup_allowed(struct kexec_load *l, const struct kexec_opts *o,
+			 struct errbuf *e)
+{
+	struct mem_map base = { 0 }, clipped = { 0 };
+	int err;
+
+	if (l->kho)
+		err = kho_allowed_ranges(l->kho, &base);
+	else
+		err = memmap_filter(&l->sysmem, MEM_RAM, &base);
+	if (err)
+		goto out;
+	err = clip_allowed(&base, o->mem_min, o->mem_max, &clipped);
+	if (err)
+		goto out;
+	if (!clipped.nr) {
+		err = err_set(e, -ENOMEM,
+			      "no usable memory is left for segments%s%s",
+			      l->kho ? " inside the KHO scratch regions" : "",
+			      o->mem_min || o->mem_max ?
+				      " between --mem-min and --mem-max" : "");
+		goto out;
+	}
+	err = plan_init(&l->plan, &clipped);
+out:
+	memmap_free(&base);
+	memmap_free(&clipped);
+	return err;
+}
+
+static int read_inputs(struct kexec_load *l, const struct kexec_opts *o,
+		       struct errbuf *e)
+{
+	char *cmdline;
+	int err;
+
+	err = read_file(o->kernel, MAX_KERNEL_SIZE, &l->kernel,
+			&l->kernel_size, e);
+	if (err)
+		return err;
+	if (o->initrd) {
+		err = read_file(o->initrd, MAX_INITRD_SIZE, &l->initrd,
+				&l->initrd_size, e);
+		if (err)
+			return err;
+	}
+	err = build_cmdline(l->root, o, &cmdline, e);
+	if (err)
+		return err;
+	l->cmdline = load_own(l, cmdline);
+	return 0;
+}
+
+int load_prepare(struct kexec_load *l, const struct kexec_opts *o,
+		 const char *root, struct errbuf *e)
+{
+	const struct image_type *type;
+	int err;
+
+	l->opts = o;
+	l->root = root;
+	l->err = e;
+
+	err = read_inputs(l, o, e);
+	if (err)
+		return err;
+	err = image_type_find(o->type, l->kernel, l->kernel_size, &type, e);
+	if (err)
+		return err_prefix(e, err, "%s", o->kernel);
+	err = memmap_read(root, &l->sysmem, e);
+	if (err)
+		return err;
+	err = kho_prepare(root, o, &l->sysmem, &l->kho, e);
+	if (err)
+		return err;
+	err = setup_allowed(l, o, e);
+	if (err)
+		return err;
+	err = type->load(l);
+	if (err)
+		return err_prefix(e, err, "%s", o->kernel);
+	return 0;
+}
