@@ -1,0 +1,120 @@
+#!/bin/bash
+# fetch-kernel-source.sh: get the newest Debian linux-source-7.x package from
+# trixie-backports and unpack it into the kexec-kho cache.
+#
+# Prints (last line of stdout) the path of the unpacked kernel tree.
+# The directory above it holds DEB_VERSION (the Debian package version).
+#
+# Uses a private apt sources list under $KEXEC_KHO_CACHE/apt/ (never /etc/apt).
+# Environment:
+#   KEXEC_KHO_CACHE            cache root (default /var/cache/kexec-kho)
+#   KEXEC_KHO_SOURCE_PKG       pin a package, e.g. linux-source-7.3 (default: newest 7.x)
+#   KEXEC_KHO_SOURCE_DEB       use this .deb file, skip apt entirely
+#   KEXEC_KHO_APT_MAX_AGE      seconds before the private apt lists are refreshed (21600)
+set -euo pipefail
+KK_PROG=fetch-kernel-source
+. "$(dirname "$0")/lib.sh"
+
+SUITE_LINE='deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie-backports main'
+DEBDIR=$KK_CACHE/debs
+SRCROOT=$KK_CACHE/src
+# Extra places where an already downloaded .deb may sit (speeds up a dev box).
+EXTRA_DEB_DIRS=${KEXEC_KHO_EXTRA_DEB_DIRS:-/tmp/tbp}
+
+mkdir -p "$DEBDIR" "$SRCROOT" "$KK_CACHE/locks"
+exec 9>"$KK_CACHE/locks/source.lock"
+flock 9
+
+kk_need_cmd dpkg-deb dpkg
+kk_need_cmd xz xz-utils
+[ -f /usr/share/keyrings/debian-archive-keyring.gpg ] || kk_need_pkgs debian-archive-keyring
+
+# newest_local_deb: newest linux-source-7.*_all.deb we already have.
+newest_local_deb() {
+	local d f
+	for d in "$DEBDIR" $EXTRA_DEB_DIRS; do
+		[ -d "$d" ] || continue
+		for f in "$d"/linux-source-7.*_all.deb; do
+			[ -f "$f" ] || continue
+			if [ -n "${KEXEC_KHO_SOURCE_PKG:-}" ] &&
+			   [ "$(dpkg-deb -f "$f" Package)" != "$KEXEC_KHO_SOURCE_PKG" ]; then
+				continue
+			fi
+			printf '%s %s\n' "$(dpkg-deb -f "$f" Version)" "$f"
+		done
+	done | sort -V -k1,1 | tail -n1 | cut -d' ' -f2-
+}
+
+# find_local_deb PKG VERSION: path of that exact .deb if we have it.
+find_local_deb() {
+	local pkg=$1 ver=$2 d f
+	for d in "$DEBDIR" $EXTRA_DEB_DIRS; do
+		for f in "$d/${pkg}_${ver}_all.deb" "$d/${pkg}_${ver//:/%3a}_all.deb"; do
+			if [ -f "$f" ] && [ "$(dpkg-deb -f "$f" Version 2>/dev/null)" = "$ver" ]; then
+				echo "$f"; return 0
+			fi
+		done
+	done
+	return 1
+}
+
+DEB=
+if [ -n "${KEXEC_KHO_SOURCE_DEB:-}" ]; then
+	[ -f "$KEXEC_KHO_SOURCE_DEB" ] || kk_die "KEXEC_KHO_SOURCE_DEB=$KEXEC_KHO_SOURCE_DEB does not exist"
+	DEB=$KEXEC_KHO_SOURCE_DEB
+elif kk_apt_private trixie-backports "$SUITE_LINE"; then
+	PKG=${KEXEC_KHO_SOURCE_PKG:-}
+	if [ -z "$PKG" ]; then
+		PKG=$(apt-cache "${KK_APT_OPTS[@]}" search --names-only '^linux-source-7\.[0-9]+$' |
+			awk '{print $1}' | sort -V | tail -n1)
+	fi
+	[ -n "$PKG" ] || kk_die "no linux-source-7.* package found in trixie-backports"
+	VER=$(apt-cache "${KK_APT_OPTS[@]}" policy "$PKG" | awk '/Candidate:/ {print $2}')
+	[ -n "$VER" ] && [ "$VER" != "(none)" ] || kk_die "apt has no candidate version for $PKG"
+	kk_log "newest kernel source package: $PKG $VER"
+	if DEB=$(find_local_deb "$PKG" "$VER"); then
+		kk_log "reusing $DEB"
+	else
+		kk_log "downloading $PKG=$VER (about 160 MB)"
+		tmpdl=$(mktemp -d "$DEBDIR/.dl.XXXXXX")
+		(cd "$tmpdl" && apt-get -q "${KK_APT_OPTS[@]}" download "$PKG=$VER" >&2) ||
+			{ rm -rf "$tmpdl"; kk_die "apt-get download $PKG=$VER failed"; }
+		f=$(ls "$tmpdl"/*.deb)
+		DEB=$DEBDIR/${PKG}_${VER//:/%3a}_all.deb
+		mv "$f" "$DEB"
+		rm -rf "$tmpdl"
+	fi
+else
+	DEB=$(newest_local_deb)
+	[ -n "$DEB" ] || kk_die "cannot reach trixie-backports and no linux-source-7.*.deb in $DEBDIR $EXTRA_DEB_DIRS"
+	kk_log "apt unavailable, using the newest local package $DEB"
+fi
+
+VER=$(dpkg-deb -f "$DEB" Version)
+PKG=$(dpkg-deb -f "$DEB" Package)
+# A file-name friendly version (no ~ + :) for directory names.
+SVER=$(printf '%s' "$VER" | tr -c 'A-Za-z0-9._-' '_')
+DEST=$SRCROOT/$SVER
+
+if [ ! -f "$DEST/.complete" ]; then
+	kk_log "unpacking $DEB into $DEST"
+	rm -rf "$DEST"
+	tmp=$(mktemp -d "$SRCROOT/.unpack.XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+	dpkg-deb -x "$DEB" "$tmp/deb"
+	tarball=$(ls "$tmp"/deb/usr/src/linux-source-*.tar.* 2>/dev/null | head -n1)
+	[ -n "$tarball" ] || kk_die "$DEB has no usr/src/linux-source-*.tar.*"
+	tar -xf "$tarball" -C "$tmp"
+	rm -rf "$tmp/deb"
+	tree=$(cd "$tmp" && ls -d linux-source-* | head -n1)
+	[ -f "$tmp/$tree/Makefile" ] || kk_die "unpacked tree has no Makefile"
+	printf '%s\n' "$VER" > "$tmp/DEB_VERSION"
+	printf '%s\n' "$PKG" > "$tmp/DEB_PACKAGE"
+	touch "$tmp/.complete"
+	mv -T "$tmp" "$DEST"
+	trap - EXIT
+fi
+
+tree=$(cd "$DEST" && ls -d linux-source-* | head -n1)
+kk_log "kernel source: $PKG $VER"
+echo "$DEST/$tree"

@@ -1,0 +1,207 @@
+# shellcheck shell=bash
+# Shared helpers for the kexec-kho VM test scripts (tests/vm/*).
+# Source it; do not run it:   . "$(dirname "$0")/lib.sh"
+#
+# General part: messages, cache root, package installation, private apt.
+# Test part:    vm_require, assert_log, refute_log, vm_pass, vm_fail,
+#               vm_check_guest, vm_summary.
+
+KK_VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+KK_CACHE=${KEXEC_KHO_CACHE:-/var/cache/kexec-kho}
+
+kk_log()  { printf '[%s] %s\n' "${KK_PROG:-$(basename "$0")}" "$*" >&2; }
+kk_die()  { printf '[%s] ERROR: %s\n' "${KK_PROG:-$(basename "$0")}" "$*" >&2; exit 1; }
+
+# kk_need_cmd CMD PKG...: install Debian packages PKG... unless CMD exists.
+kk_need_cmd() {
+	local cmd=$1; shift
+	command -v "$cmd" >/dev/null 2>&1 && return 0
+	kk_install_pkgs "$@"
+	command -v "$cmd" >/dev/null 2>&1 || kk_die "'$cmd' still missing after installing: $*"
+}
+
+# kk_need_pkgs PKG...: install the Debian packages that are not installed.
+kk_need_pkgs() {
+	local p missing=()
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] || kk_install_pkgs "${missing[@]}"
+}
+
+KK_APT_UPDATED=0
+kk_install_pkgs() {
+	[ "$(id -u)" = 0 ] || kk_die "need packages [$*] but not root; install them: apt-get install $*"
+	kk_log "installing: $*"
+	export DEBIAN_FRONTEND=noninteractive
+	if [ "$KK_APT_UPDATED" = 0 ]; then
+		apt-get update -qq >&2 || kk_log "warning: apt-get update failed"
+		KK_APT_UPDATED=1
+	fi
+	apt-get install -y -qq --no-install-recommends "$@" >&2 || kk_die "apt-get install $* failed"
+}
+
+# kk_apt_private NAME SOURCES_LINE [ARCH]: sets KK_APT_OPTS (array) for apt-get /
+# apt-cache, using a private sources list, lists and package cache under
+# $KK_CACHE/apt/NAME. /etc/apt and the system lists are never touched.
+# The lists are refreshed when older than KEXEC_KHO_APT_MAX_AGE seconds
+# (default 6 h); a failed refresh with usable old lists is only a warning.
+kk_apt_private() {
+	local name=$1 line=$2 arch=${3:-}
+	local d=$KK_CACHE/apt/$name
+	mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
+	printf '%s\n' "$line" > "$d/sources.list.new"
+	if ! cmp -s "$d/sources.list.new" "$d/sources.list" 2>/dev/null; then
+		mv "$d/sources.list.new" "$d/sources.list"
+		rm -f "$d/updated"
+	else
+		rm -f "$d/sources.list.new"
+	fi
+	KK_APT_OPTS=(-o "Dir::Etc::SourceList=$d/sources.list"
+		-o "Dir::Etc::SourceParts=/dev/null"
+		-o "Dir::State::Lists=$d/lists"
+		-o "Dir::Cache=$d/cache"
+		-o "APT::Sandbox::User=root")
+	if [ -n "$arch" ]; then
+		KK_APT_OPTS+=(-o "APT::Architecture=$arch" -o "APT::Architectures::=$arch")
+	fi
+	local max_age=${KEXEC_KHO_APT_MAX_AGE:-21600} now stamp=0
+	now=$(date +%s)
+	[ -f "$d/updated" ] && stamp=$(stat -c %Y "$d/updated")
+	if [ $((now - stamp)) -gt "$max_age" ]; then
+		kk_log "apt-get update (private list $d/sources.list: $line)"
+		if apt-get -qq "${KK_APT_OPTS[@]}" update >&2; then
+			touch "$d/updated"
+		elif ls "$d/lists/"*Packages* >/dev/null 2>&1; then
+			kk_log "warning: apt-get update failed, using the old lists in $d/lists"
+		else
+			kk_log "warning: apt-get update failed and no old lists in $d/lists"
+			return 1
+		fi
+	fi
+	KK_APT_DIR=$d
+}
+
+# Debian architecture name for a kernel ARCH.
+kk_debarch() {
+	case $1 in
+		x86_64) echo amd64 ;;
+		arm64)  echo arm64 ;;
+		*) kk_die "unknown ARCH '$1' (want x86_64 or arm64)" ;;
+	esac
+}
+
+# ELF machine string that `readelf -h` prints for a kernel ARCH.
+kk_elf_machine() {
+	case $1 in
+		x86_64) echo 'Advanced Micro Devices X86-64' ;;
+		arm64)  echo 'AArch64' ;;
+	esac
+}
+
+# ---------------------------------------------------------------------------
+# Test helpers
+# ---------------------------------------------------------------------------
+VM_PASS=0
+VM_FAIL=0
+VM_SKIP=0
+
+# Exit code for "skipped" (automake convention).
+VM_SKIP_RC=77
+
+# vm_skip_or_fail WHY: in CI ($CI set) this is a hard, loud failure
+# (exit 1); elsewhere the test is skipped (exit 77).
+vm_skip_or_fail() {
+	if [ -n "${CI:-}" ]; then
+		{
+			echo "########################################################################"
+			echo "### VM TEST CANNOT RUN IN CI: $*"
+			echo "########################################################################"
+		} >&2
+		exit 1
+	fi
+	echo "SKIP: $* (exit $VM_SKIP_RC)" >&2
+	exit "$VM_SKIP_RC"
+}
+
+# vm_require ARCH: make sure QEMU for ARCH and a test kernel exist.
+# Sets VM_KERNEL (image), VM_KDIR (cache entry dir), VM_HEADERS (uapi headers
+# include dir, empty if the kernel came from an override without headers).
+vm_require() {
+	local arch=$1 qemu
+	case $arch in
+		x86_64) qemu=qemu-system-x86_64 ;;
+		arm64)  qemu=qemu-system-aarch64 ;;
+		*) kk_die "vm_require: unknown ARCH '$arch'" ;;
+	esac
+	if ! command -v "$qemu" >/dev/null 2>&1; then
+		if [ "$(id -u)" = 0 ]; then
+			local pkg=qemu-system-x86; [ "$arch" = arm64 ] && pkg=qemu-system-arm
+			(kk_install_pkgs "$pkg") || true
+		fi
+		command -v "$qemu" >/dev/null 2>&1 || vm_skip_or_fail "$qemu not available"
+	fi
+	local out
+	if ! out=$("$KK_VM_DIR/build-kernel.sh" "$arch"); then
+		vm_skip_or_fail "could not obtain a $arch test kernel (build-kernel.sh failed)"
+	fi
+	VM_KERNEL=$(printf '%s\n' "$out" | tail -n1)
+	[ -f "$VM_KERNEL" ] || vm_skip_or_fail "build-kernel.sh $arch gave no kernel image ('$VM_KERNEL')"
+	VM_KDIR=$(dirname "$VM_KERNEL")
+	VM_HEADERS=
+	[ -d "$VM_KDIR/headers/include" ] && VM_HEADERS=$VM_KDIR/headers/include
+	return 0
+}
+
+vm_pass() { VM_PASS=$((VM_PASS + 1)); echo "  ok   - $*"; }
+vm_fail() { VM_FAIL=$((VM_FAIL + 1)); echo "  FAIL - $*"; }
+
+# assert_log FILE PATTERN DESC: PATTERN (extended regex) must occur in FILE.
+assert_log() {
+	local file=$1 pat=$2 desc=${3:-"log matches /$2/"}
+	if [ -f "$file" ] && grep -qE -- "$pat" "$file"; then
+		vm_pass "$desc"
+	else
+		vm_fail "$desc (no match for /$pat/ in $file)"
+		return 1
+	fi
+}
+
+# refute_log FILE PATTERN DESC: PATTERN must NOT occur in FILE.
+refute_log() {
+	local file=$1 pat=$2 desc=${3:-"log has no /$2/"}
+	if [ ! -f "$file" ]; then
+		vm_fail "$desc (no log file $file)"
+		return 1
+	fi
+	local hit
+	if hit=$(grep -m1 -E -- "$pat" "$file"); then
+		vm_fail "$desc (found: $hit)"
+		return 1
+	fi
+	vm_pass "$desc"
+}
+
+# vm_check_guest LOG NAME: fold the guest's own verdict into the counters:
+# every "KKTEST: FAIL" line is a failure, there must be at least one
+# "KKTEST: PASS" and a final "KKTEST: DONE", and no kernel panic / oops.
+vm_check_guest() {
+	local log=$1 name=$2 line
+	while IFS= read -r line; do
+		vm_fail "$name guest: ${line#*KKTEST: FAIL }"
+	done < <(grep -a 'KKTEST: FAIL' "$log" 2>/dev/null | tr -d '\r')
+	assert_log "$log" 'KKTEST: PASS' "$name: guest reported at least one PASS" || true
+	assert_log "$log" 'KKTEST: DONE' "$name: guest test ran to the end (KKTEST: DONE)" || true
+	refute_log "$log" 'Kernel panic|Oops|BUG:|WARNING: CPU' "$name: no kernel panic/oops/BUG/WARNING" || true
+}
+
+# vm_summary: prints "N passed, N failed" and returns 1 if anything failed.
+vm_summary() {
+	echo
+	if [ "$VM_SKIP" -gt 0 ]; then
+		echo "$VM_PASS passed, $VM_FAIL failed, $VM_SKIP skipped"
+	else
+		echo "$VM_PASS passed, $VM_FAIL failed"
+	fi
+	[ "$VM_FAIL" -eq 0 ]
+}
