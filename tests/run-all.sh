@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Every test tier in one run: build, unit and CLI tests (make check), the
+# arm64 cross build, make distcheck, and the QEMU VM tests. Ends with one
+# line "N passed, N failed"; exits non-zero when anything failed.
+#
+#   tests/run-all.sh            all tiers
+#   tests/run-all.sh --no-vm    skip the QEMU tier (said loudly; refused in CI)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+logdir=$top/tests/out
+mkdir -p "$logdir"
+
+passed=0
+failed=0
+failures=()
+run_vm=1
+[ "${1:-}" = "--no-vm" ] && run_vm=0
+
+pass() { passed=$((passed + 1)); echo "PASS: $1"; }
+fail() { failed=$((failed + 1)); failures+=("$1"); echo "FAIL: $1"; }
+
+# One tier that is a single pass/fail step; its log is kept for reading.
+step() {
+	local name=$1 log=$logdir/$2.log
+	shift 2
+	echo "== $name"
+	if ( "$@" ) >"$log" 2>&1; then
+		pass "$name"
+	else
+		fail "$name (log: $log)"
+		tail -n 40 "$log"
+		return 1
+	fi
+}
+
+# Add the counts from a log's "N passed, N failed" line (the last one).
+add_counts() {
+	local log=$1 name=$2 line p f
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	if [ -z "$line" ]; then
+		fail "$name: printed no result line (log: $log)"
+		tail -n 40 "$log"
+		return
+	fi
+	p=${line%% passed*}
+	f=${line#*, }
+	f=${f%% failed*}
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ "$f" = 0 ] || failures+=("$name: $f failed (log: $log)")
+	echo "$name: $line"
+}
+
+# Out-of-tree builds, so the native and the cross build share one source
+# tree; an in-tree configure would make automake refuse both.
+build_dir=$logdir/build-$(uname -m)
+build() {
+	./autogen.sh || return 1
+	if [ -f config.status ]; then make distclean || return 1; fi
+	rm -rf "$build_dir" && mkdir -p "$build_dir" && cd "$build_dir" &&
+		"$top/configure" --enable-static-binaries && make -j"$(nproc)"
+}
+
+if ! step "build (static)" build build; then
+	echo "$passed passed, $failed failed"
+	exit 1
+fi
+export KEXEC_KHO_BUILD_X86_64=$build_dir
+
+# make check: every cmocka case and CLI check counts on its own (TAP).
+echo "== make check"
+make -C "$build_dir" -j"$(nproc)" check >"$logdir/check.log" 2>&1
+check_rc=$?
+p=$(sed -n 's/^# PASS: *//p' "$logdir/check.log" | tail -n 1)
+f=0
+for k in FAIL XPASS ERROR; do
+	n=$(sed -n "s/^# $k: *//p" "$logdir/check.log" | tail -n 1)
+	f=$((f + ${n:-0}))
+done
+if [ -z "$p" ]; then
+	fail "make check printed no summary (log: $logdir/check.log)"
+	tail -n 40 "$logdir/check.log"
+else
+	passed=$((passed + p))
+	failed=$((failed + f))
+	echo "make check: $p passed, $f failed"
+	if [ "$f" != 0 ] || [ $check_rc != 0 ]; then
+		[ "$f" != 0 ] || fail "make check exited $check_rc"
+		failures+=("make check (see $logdir/check.log and test-suite.log)")
+		grep -E '^(not ok|FAIL|ERROR)' "$logdir/check.log" | head -n 40
+		grep -rh -B2 -A8 '^not ok' "$build_dir"/tests 2>/dev/null | head -n 80
+	fi
+fi
+
+fdt_sysroot=${KEXEC_KHO_CACHE:-/var/cache/kexec-kho}/sysroot-arm64
+cross_build() {
+	rm -rf "$logdir/build-arm64" && mkdir -p "$logdir/build-arm64" &&
+		cd "$logdir/build-arm64" &&
+		"$top/configure" --host=aarch64-linux-gnu --enable-static-binaries \
+			LIBFDT_CFLAGS="-I$fdt_sysroot/usr/include" \
+			LIBFDT_LIBS="-L$fdt_sysroot/usr/lib/aarch64-linux-gnu -lfdt" &&
+		make -j"$(nproc)" &&
+		file kexec/kexec | grep -q 'ARM aarch64' &&
+		file kexec/kexec | grep -q 'statically linked'
+}
+step "cross build for arm64 (static)" build-arm64 cross_build &&
+	export KEXEC_KHO_BUILD_ARM64=$logdir/build-arm64
+
+step "make distcheck" distcheck make -C "$build_dir" -j"$(nproc)" distcheck
+
+if [ $run_vm = 1 ]; then
+	for t in tests/vm/test-*.sh; do
+		[ -e "$t" ] || continue
+		name=$(basename "$t" .sh)
+		echo "== VM: $name"
+		log=$logdir/vm-$name.log
+		bash "$t" >"$log" 2>&1
+		rc=$?
+		if [ $rc = 77 ] && [ -z "${CI:-}" ]; then
+			echo "SKIP: $name: $(tail -n 1 "$log")"
+			continue
+		fi
+		add_counts "$log" "$name"
+		if [ $rc != 0 ] && ! grep -qE '^[0-9]+ passed, [1-9][0-9]* failed' "$log"; then
+			fail "$name exited $rc"
+		fi
+	done
+elif [ -n "${CI:-}" ]; then
+	fail "the VM tier may not be skipped in CI"
+else
+	echo "SKIP: VM tests (--no-vm)"
+fi
+
+if [ ${#failures[@]} != 0 ]; then
+	echo "== failures"
+	printf '  %s\n' "${failures[@]}"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
