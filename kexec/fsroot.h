@@ -2,6 +2,7 @@
 #ifndef KEXEC_FSROOT_H
 #define KEXEC_FSROOT_H
 
+#include <dirent.h>
 #include <stddef.h>
 
 struct errbuf;
@@ -13,10 +14,17 @@ struct errbuf;
  * neither root privileges nor a particular kernel.
  */
 
-/* Join root and an absolute path into out; -ENAMETOOLONG if it won't fit. */
+/*
+ * Join root and an absolute path into out; -ENAMETOOLONG if it won't fit,
+ * -EINVAL if @path is relative or has a ".." component. A NULL root is "/".
+ */
 int fsroot_path(const char *root, const char *path, char *out, size_t size);
 
+/* open(2) under the root (O_CLOEXEC added): an fd or a negative errno. */
 int fsroot_open(const char *root, const char *path, int flags);
+
+/* opendir(3) under the root: 0 with *dir set, or a negative errno. */
+int fsroot_opendir(const char *root, const char *path, DIR **dir);
 
 /*
  * Read a whole file of at most @max bytes into a NUL-terminated malloc'd
@@ -26,10 +34,16 @@ int fsroot_open(const char *root, const char *path, int flags);
 int fsroot_read(const char *root, const char *path, size_t max, char **buf,
 		size_t *len, struct errbuf *e);
 
-/* Whether the path exists (any type). */
+/*
+ * Whether the path exists (any type, symlinks followed): 1 yes, 0 no
+ * (ENOENT/ENOTDIR), a negative errno when that cannot be told.
+ */
 int fsroot_exists(const char *root, const char *path);
 
-/* Read a regular file (an image, an initrd) that is not under the root. */
+/*
+ * Read a regular file (an image, an initrd) that is not under the root;
+ * same rules as fsroot_read() (NUL-terminated, -EFBIG past @max).
+ */
 int read_file(const char *path, size_t max, void **buf, size_t *len,
 	      struct errbuf *e);
 
