@@ -34,7 +34,16 @@ struct mem_map {
 	size_t cap;
 };
 
-/* Append a range; merging and sorting are memmap_normalize()'s job. */
+/*
+ * A bound on hostile input, far above real maps (a few hundred entries
+ * even with memory hot-plug, which adds one per memory block).
+ */
+#define MEMMAP_MAX_RANGES 16384
+
+/*
+ * Append a range; merging and sorting are memmap_normalize()'s job.
+ * -EINVAL if start >= end, -E2BIG past MEMMAP_MAX_RANGES, -ENOMEM.
+ */
 int memmap_add(struct mem_map *m, uint64_t start, uint64_t end,
 	       enum mem_type type);
 
@@ -51,11 +60,25 @@ int memmap_normalize(struct mem_map *m, struct errbuf *e);
  * present, else top-level entries of /proc/iomem. Sorted, merged.
  */
 int memmap_read(const char *root, struct mem_map *m, struct errbuf *e);
+
+/*
+ * The two sources, for callers that want one explicitly. Both replace the
+ * contents of @m only on success. A firmware map that exists but is
+ * malformed is an error, never a reason to fall back to /proc/iomem.
+ * /proc/iomem read without CAP_SYS_ADMIN shows every address as 0: that
+ * is -EPERM. A source listing no usable range is -ENODATA. Unknown types
+ * in the firmware map are kept as MEM_OTHER; /proc/iomem contributes only
+ * top-level entries of a known memory type (bus windows, ROMs and APICs
+ * are not memory the map needs to carry).
+ */
 int memmap_read_firmware(const char *root, struct mem_map *m,
 			 struct errbuf *e);
 int memmap_read_iomem(const char *root, struct mem_map *m, struct errbuf *e);
 
-/* Keep only ranges of @type (e.g. the RAM a segment may land in). */
+/*
+ * Keep only ranges of @type (e.g. the RAM a segment may land in); the
+ * contents of @out are replaced.
+ */
 int memmap_filter(const struct mem_map *in, enum mem_type type,
 		  struct mem_map *out);
 
