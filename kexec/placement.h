@@ -24,7 +24,7 @@ struct segment {
 	const void *buf;	/* may be NULL when bufsz is 0 */
 	size_t bufsz;
 	uint64_t memsz;		/* >= bufsz; the tail is zero-filled */
-	uint64_t align;		/* power of two; raised to a page */
+	uint64_t align;		/* power of two or 0; raised to a page */
 	uint64_t min;		/* lowest allowed start */
 	uint64_t max;		/* highest allowed end (exclusive); 0: none */
 	bool top_down;
@@ -50,8 +50,13 @@ void plan_free(struct plan *p);
 /*
  * Place @s (a copy is stored in the plan) and return its index (>= 0) or
  * a negative errno. The destination is page aligned and its memsz rounded
- * up to a page, as kexec_load demands. On failure the errbuf says what was
- * asked and the largest hole that exists in the allowed window.
+ * up to a page, as kexec_load demands (the stored copy has the rounded
+ * memsz and align). On failure the errbuf says what was asked and the
+ * largest hole that exists in the allowed window. Errors: -EINVAL (bad
+ * request), -EOVERFLOW (sizes wrap), -E2BIG (too many segments),
+ * -EADDRNOTAVAIL (no hole; fixed segment outside allowed memory), -EBUSY
+ * (fixed segment overlaps another). It only reads p->allowed, so a
+ * struct copy of a plan can serve for a trial placement.
  */
 int plan_add(struct plan *p, const struct segment *s, struct errbuf *e);
 
@@ -62,7 +67,10 @@ uint64_t plan_largest_hole(const struct plan *p, uint64_t min, uint64_t max,
 /* Bytes of the allowed ranges not taken by any segment. */
 uint64_t plan_free_bytes(const struct plan *p);
 
-/* Segments sorted by destination (kexec_load wants no overlap, any order). */
+/*
+ * Segments sorted by destination (kexec_load wants no overlap, any order).
+ * Indices returned by plan_add() no longer hold afterwards.
+ */
 void plan_sort(struct plan *p);
 
 #endif
