@@ -49,9 +49,10 @@ fi
 # truncated prefix of the live FDT).
 if [ -f "$KHO_DBG/out/fdt" ]; then
 	size=$(wc -c < "$KHO_DBG/out/fdt")
-	magic=$(hexdump -n 4 -e '4/1 "%02x"' "$KHO_DBG/out/fdt")
-	total=$(hexdump -s 4 -n 4 -e '4/1 "%02x"' "$KHO_DBG/out/fdt")
-	echo "KHO out/fdt: file $size bytes, magic 0x$magic, header totalsize 0x$total ($((0x$total)))"
+	hdr=$(head -c 8 "$KHO_DBG/out/fdt" | od -An -tx1 | tr -d ' \n')
+	magic=$(echo "$hdr" | cut -c1-8)
+	total=$(echo "$hdr" | cut -c9-16)
+	echo "KHO out/fdt: file $size bytes, magic 0x$magic, header totalsize 0x${total:-?}"
 	if [ "$magic" = d00dfeed ]; then
 		kk_pass "kho/out/fdt starts with the FDT magic"
 	else
@@ -74,6 +75,13 @@ fi
 if dmesg | grep -qE 'test_kho: (KHO restore failed|failed)'; then
 	kk_fail "test_kho reports an error: $(dmesg | grep -E 'test_kho:' | tail -n1)"
 fi
+
+# reserve_mem= regions are preserved through memblock's "memblock" subtree.
+case " $(cat /proc/cmdline) " in
+	*" reserve_mem="*)
+		kk_check "reserve_mem region registered (kho/out/sub_fdts/memblock)" \
+			test -e "$KHO_DBG/out/sub_fdts/memblock" ;;
+esac
 
 # LUO (liveupdate=on) exposes /dev/liveupdate.
 case " $(cat /proc/cmdline) " in
@@ -104,7 +112,15 @@ fi
 if [ -d /sys/devices/system/node ]; then
 	echo "NUMA nodes: $(ls -d /sys/devices/system/node/node* 2>/dev/null | sed 's|.*/||' | tr '\n' ' ')"
 fi
-[ -d /sys/firmware/efi ] && echo "booted via EFI: yes" || echo "booted via EFI: no"
+if [ -d /sys/firmware/efi ]; then
+	echo "booted via EFI: yes"
+	if [ "$(uname -m)" = x86_64 ]; then
+		# kexec on x86 EFI needs the runtime map (CONFIG_EFI_RUNTIME_MAP)
+		kk_check "/sys/firmware/efi/runtime-map exists" test -d /sys/firmware/efi/runtime-map
+	fi
+else
+	echo "booted via EFI: no"
+fi
 [ -d /sys/kernel/debug/kho/in ] && echo "KHO in/: $(ls /sys/kernel/debug/kho/in | tr '\n' ' ')"
 
 kk_done

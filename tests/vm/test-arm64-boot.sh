@@ -1,0 +1,151 @@
+#!/bin/bash
+# test-arm64-boot.sh: plain (no KHO) kexec_load boots on arm64 under
+# qemu-system-aarch64 -M virt -cpu max -accel tcg -smp 2, with our static
+# cross-built kexec. Kernel A loads kernel B and kexecs; B checks that it
+# got our command line, the initrd bytes, the same RAM and CPUs, and a
+# kaslr-seed it consumed (tests/vm/tests/arm64-boot.sh does the guest side).
+#
+# Variants (KKTEST_ARM64_BOOT_VARIANTS overrides the list):
+#   gz-nokaslr  Image.gz; firmware passes a kaslr-seed and A runs nokaslr,
+#               so the seed stays unwiped (upstream kexec-tools refuses that)
+#   zboot-noseed  a zboot (vmlinuz.efi) wrapper of Image.gz; QEMU passes no
+#               seeds (-M virt,dtb-randomness=off, formerly dtb-kaslr-seed)
+#   image-forced  the raw Image with -t Image
+#
+# The kexec binary: $KEXEC_KHO_KEXEC_ARM64, else $KEXEC_KHO_BUILD_ARM64/kexec/kexec
+# (tests/run-all.sh sets it), else a static cross build made here.
+# Prints "N passed, N failed"; exit 1 on failure, 77 when QEMU or a kernel
+# cannot be had outside CI.
+set -euo pipefail
+KK_PROG=test-arm64-boot
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+. "$HERE/lib.sh"
+
+LOGDIR=${KKTEST_LOGDIR:-${TMPDIR:-/tmp}/kexec-kho-vm-logs}/arm64-boot
+TIMEOUT=${KKTEST_TIMEOUT:-600}
+VARIANTS=${KKTEST_ARM64_BOOT_VARIANTS:-gz-nokaslr zboot-noseed image-forced}
+mkdir -p "$LOGDIR"
+
+# A static arm64 kexec, cross-built from a copy of the tree when none is
+# given: an in-tree configure would make automake refuse an out-of-tree one.
+get_kexec() {
+	local b=${KEXEC_KHO_KEXEC_ARM64:-}
+	if [ -z "$b" ] && [ -n "${KEXEC_KHO_BUILD_ARM64:-}" ]; then
+		b=$KEXEC_KHO_BUILD_ARM64/kexec/kexec
+	fi
+	if [ -n "$b" ]; then
+		[ -x "$b" ] || kk_die "arm64 kexec '$b' does not exist"
+		echo "$b"
+		return
+	fi
+	local src=$LOGDIR/src build=$LOGDIR/build sysroot=$KK_CACHE/sysroot-arm64
+	command -v aarch64-linux-gnu-gcc >/dev/null ||
+		vm_skip_or_fail "no aarch64-linux-gnu-gcc for the arm64 kexec (tests/install-deps.sh)"
+	[ -f "$sysroot/usr/lib/aarch64-linux-gnu/libfdt.a" ] ||
+		vm_skip_or_fail "no arm64 libfdt in $sysroot (tests/install-deps.sh)"
+	kk_log "cross-building a static arm64 kexec in $build"
+	rsync -a --delete --exclude=.git --exclude=tests/out "$TOP/" "$src/"
+	if [ -f "$src/config.status" ]; then
+		make -C "$src" distclean >/dev/null
+	fi
+	[ -x "$src/configure" ] || (cd "$src" && ./autogen.sh) >&2
+	rm -rf "$build" && mkdir -p "$build"
+	(cd "$build" && "$src/configure" --host=aarch64-linux-gnu --enable-static-binaries \
+		LIBFDT_CFLAGS="-I$sysroot/usr/include" \
+		LIBFDT_LIBS="-L$sysroot/usr/lib/aarch64-linux-gnu -lfdt" &&
+		make -j2 kexec/kexec) > "$LOGDIR/build.log" 2>&1 ||
+		kk_die "arm64 cross build failed (log: $LOGDIR/build.log)"
+	echo "$build/kexec/kexec"
+}
+
+le32() {
+	local v=$1
+	printf '%b' "$(printf '\\%03o\\%03o\\%03o\\%03o' $((v & 255)) $(((v >> 8) & 255)) \
+		$(((v >> 16) & 255)) $(((v >> 24) & 255)))"
+}
+
+# mkzboot GZ OUT: the header of drivers/firmware/efi/libstub/zboot-header.S
+# ("MZ", "zimg", payload offset/size, "gzip", a PE header for arm64) around
+# a gzip'd Image. No EFI code: kexec only reads the header and payload.
+mkzboot() {
+	local gz=$1 out=$2 size
+	size=$(stat -c %s "$gz")
+	{
+		printf 'MZ\0\0zimg'
+		le32 128; le32 "$size"; le32 0; le32 0
+		printf 'gzip'; head -c 28 /dev/zero
+		le32 0x818223cd; le32 64             # LINUX_PE_MAGIC, PE offset
+		printf 'PE\0\0\144\252'; head -c 58 /dev/zero # machine 0xaa64
+		cat "$gz"
+	} > "$out"
+}
+
+vm_require arm64
+KIMAGE=$VM_KERNEL
+KGZ=$VM_KDIR/Image.gz
+[ -f "$KGZ" ] || { gzip -9 -c "$KIMAGE" > "$LOGDIR/Image.gz"; KGZ=$LOGDIR/Image.gz; }
+KEXEC=$(get_kexec)
+echo "== kernel $KIMAGE"
+echo "== kexec $KEXEC"
+file "$KEXEC" | grep -q 'ARM aarch64.*statically linked' ||
+	kk_die "$KEXEC is not a static arm64 program"
+
+mkzboot "$KGZ" "$LOGDIR/vmlinuz.efi"
+"$HERE/mkinitramfs.sh" --arch arm64 --out "$LOGDIR/initrd-b.cpio.gz"
+"$HERE/mkinitramfs.sh" --arch arm64 --out "$LOGDIR/initrd-a.cpio.gz" \
+	--bin "$KEXEC" \
+	--file "$LOGDIR/initrd-b.cpio.gz:/boot/initrd-b.cpio.gz" \
+	--file "$KIMAGE:/boot/Image" \
+	--file "$KGZ:/boot/Image.gz" \
+	--file "$LOGDIR/vmlinuz.efi:/boot/vmlinuz.efi"
+
+run_variant() {
+	local v=$1 kernel fwseed=yes extra_append='' opts='' qemu_extra=() log rc
+	case $v in
+		gz-nokaslr) kernel=Image.gz; extra_append=nokaslr ;;
+		zboot-noseed) kernel=vmlinuz.efi; fwseed=no
+			qemu_extra=(-M dtb-randomness=off) ;;
+		image-forced) kernel=Image; opts=-t,Image ;;
+		*) kk_die "unknown variant '$v'" ;;
+	esac
+	log=$LOGDIR/$v.log
+	echo "== arm64-boot/$v: /boot/$kernel, firmware seed $fwseed (log $log)"
+	set +e
+	"$HERE/qemu-run.sh" --arch arm64 --kernel "$KIMAGE" --initrd "$LOGDIR/initrd-a.cpio.gz" \
+		--smp 2 --mem 1G --timeout "$TIMEOUT" --log "$log" \
+		--append "console=ttyAMA0 kktest=arm64-boot kktest.stage=0 kktest.kernel=$kernel kktest.fwseed=$fwseed ${opts:+kktest.kexecopts=$opts} $extra_append panic=-1" \
+		-- ${qemu_extra[@]+"${qemu_extra[@]}"}
+	rc=$?
+	set -e
+	local n="arm64-boot/$v"
+	if [ $rc -eq 0 ]; then
+		vm_pass "$n: QEMU exited by itself"
+	else
+		vm_fail "$n: QEMU status $rc (124 = timeout)"
+	fi
+	vm_check_guest "$log" "$n"
+	assert_log "$log" 'KKTEST: PASS kexec -l /boot/.* \(kexec_load\) succeeded' "$n: A loaded B with kexec_load" || true
+	assert_log "$log" '^  [0-9]+ +0x[0-9a-f]+-0x[0-9a-f]+ .* dtb$' "$n: the plan has a dtb segment" || true
+	assert_log "$log" 'arm64-boot: stage 1 \(kernel B\)' "$n: B ran stage 1" || true
+	assert_log "$log" 'KKTEST: PASS /chosen/bootargs is our command line' "$n: B has our command line" || true
+	assert_log "$log" 'KKTEST: PASS initrd bytes match' "$n: B has our initrd bytes" || true
+	assert_log "$log" 'KKTEST: PASS System RAM bytes as in stage 0' "$n: B sees the same RAM" || true
+	assert_log "$log" 'KKTEST: PASS CPUs online as in stage 0 \(2\)' "$n: B brought up both CPUs" || true
+	assert_log "$log" 'KKTEST: PASS B consumed the kaslr-seed' "$n: B used our fresh kaslr-seed" || true
+	case $v in
+		gz-nokaslr) assert_log "$log" 'KKTEST: PASS nokaslr left the firmware kaslr-seed unwiped' \
+			"$n: A ran with an unwiped firmware kaslr-seed" || true ;;
+		zboot-noseed) assert_log "$log" 'KKTEST: PASS firmware passed no kaslr-seed' \
+			"$n: A had no firmware kaslr-seed" || true ;;
+	esac
+	echo "   key lines:"
+	grep -aE 'KASLR|segments, entry|^  [0-9]+ +0x|KKTEST: (PASS|FAIL)|^A: |^B: |Bye|Starting new kernel|Linux version' "$log" |
+		sed 's/^/     /' || true
+}
+
+for v in $VARIANTS; do
+	run_variant "$v"
+done
+echo "logs: $LOGDIR"
+vm_summary
