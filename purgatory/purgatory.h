@@ -8,6 +8,7 @@
  * and holds a parameter block the loader fills in before the blob becomes
  * a segment. Shared by both sides, so fixed-width types only.
  */
+#include <stddef.h>
 #include <stdint.h>
 
 #define PURGATORY_MAGIC 0x5952415447525550ULL	/* "PURGTARY" */
@@ -38,10 +39,31 @@ struct purgatory_params {
 	uint64_t serial_port;	/* x86_64: I/O port; arm64: PL011 MMIO; 0: none */
 	struct purgatory_region region[PURGATORY_MAX_REGIONS];
 	uint8_t sha256[32];	/* over all regions, in order */
+	/*
+	 * Each region on its own. The purgatory checks only the digest above
+	 * and reads these when it fails, to name the segment that changed.
+	 */
+	uint8_t region_sha256[PURGATORY_MAX_REGIONS][32];
 };
 
 _Static_assert(sizeof(struct purgatory_header) == 24, "purgatory_header");
-_Static_assert(sizeof(struct purgatory_params) == 32 + 16 * 16 + 32,
+_Static_assert(offsetof(struct purgatory_header, entry_offset) == 12,
+	       "purgatory_header.entry_offset");
+_Static_assert(offsetof(struct purgatory_header, memsz) == 20,
+	       "purgatory_header.memsz");
+_Static_assert(sizeof(struct purgatory_region) == 16, "purgatory_region");
+/* entry and arg0 are read by the arch entry code at these offsets. */
+_Static_assert(offsetof(struct purgatory_params, entry) == 0,
+	       "purgatory_params.entry");
+_Static_assert(offsetof(struct purgatory_params, arg0) == 8,
+	       "purgatory_params.arg0");
+_Static_assert(offsetof(struct purgatory_params, serial_port) == 24,
+	       "purgatory_params.serial_port");
+_Static_assert(offsetof(struct purgatory_params, region) == 32,
+	       "purgatory_params.region");
+_Static_assert(offsetof(struct purgatory_params, sha256) == 32 + 16 * 16,
+	       "purgatory_params.sha256");
+_Static_assert(sizeof(struct purgatory_params) == 32 + 16 * 16 + 32 + 16 * 32,
 	       "purgatory_params");
 
 #endif
