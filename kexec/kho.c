@@ -623,7 +623,7 @@ int kho_read_debugfs_fdt(const char *root, struct kho_handover *h,
 	if (ret == -ENOENT) {
 		err_clear(e);
 		return err_set(e, ret,
-			       "%s does not exist (the kernel creates none after a KHO boot)",
+			       "%s does not exist (KHO is off, or this kernel was itself booted by a KHO kexec and creates none)",
 			       KHO_OUT_FDT);
 	}
 	if (ret)
