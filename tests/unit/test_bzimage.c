@@ -481,6 +481,7 @@ static void serial_port_comes_from_the_console_arguments(void **state)
 	assert_int_equal(x86_serial_port("console=ttyS4"), 0);
 	assert_int_equal(x86_serial_port("console=ttyS10"), 0);
 	assert_int_equal(x86_serial_port("console=ttyS"), 0);
+	assert_int_equal(x86_serial_port("console=ttyS0x"), 0);
 	assert_int_equal(x86_serial_port("earlyprintk=serial"), 0x3f8);
 	assert_int_equal(x86_serial_port("earlyprintk=serial,ttyS1,115200"),
 			 0x2f8);

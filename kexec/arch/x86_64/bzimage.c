@@ -5,7 +5,6 @@
  * "bootparams" (zero page, command line, setup_data), then the purgatory,
  * which jumps to the kernel's 64-bit entry with %rsi = the zero page.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,11 +156,10 @@ static uint64_t io_port(const char *s, int base)
 static uint64_t ttys_port(const char *s)
 {
 	static const uint16_t legacy[] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
-	uint64_t n = io_port(s, 10);
 
-	if (!isdigit((unsigned char)*s) || n >= 4)
+	if (s[0] < '0' || s[0] > '3' || (s[1] && s[1] != ','))
 		return 0;
-	return legacy[n];
+	return legacy[s[0] - '0'];
 }
 
 /* console= or earlycon=: ttySN, uart[8250],io,ADDR. */
