@@ -56,6 +56,8 @@ static void print_kho(const struct kho_handover *h)
 		       h->scratch[i].size ? "" : " (empty, not used)");
 	if (h->why_not_live[0] && h->source != KHO_SRC_LIVE)
 		printf("KHO: live FDT not used: %s\n", h->why_not_live);
+	if (h->why_not_debugfs[0] && h->source != KHO_SRC_DEBUGFS)
+		printf("KHO: debugfs copy not used: %s\n", h->why_not_debugfs);
 }
 
 static void print_plan(const struct kexec_load *l)
@@ -91,6 +93,26 @@ static int fail(const struct errbuf *e, int err)
 	return 1;
 }
 
+/*
+ * kexec -e must know whether the KHO FDT copy it loaded still describes
+ * the running kernel. Without the record a stale copy would boot
+ * silently, so a failure to write it unloads again: nothing stays loaded.
+ */
+static int record_load(const char *root, const struct kho_handover *h,
+		       struct errbuf *e)
+{
+	struct errbuf ignored = { 0 };
+	int err;
+
+	if (!h)
+		return kho_record_clear(root, e);
+	err = kho_record_save(root, h, e);
+	if (!err)
+		return 0;
+	sys_kexec_unload(arch_kexec_flags, &ignored);
+	return err_prefix(e, err, "cannot record the KHO state for kexec -e, so nothing was loaded");
+}
+
 static int do_load(const struct kexec_opts *o, const char *root)
 {
 	struct kexec_load l = { 0 };
@@ -100,6 +122,8 @@ static int do_load(const struct kexec_opts *o, const char *root)
 	err = load_prepare(&l, o, root, &e);
 	if (err)
 		goto out;
+	if (l.kho && l.kho->warning[0])
+		fprintf(stderr, "kexec: warning: %s\n", l.kho->warning);
 	if (o->debug || o->dry_run) {
 		if (o->debug > 1)
 			print_ranges("memory map", &l.sysmem);
@@ -116,6 +140,9 @@ static int do_load(const struct kexec_opts *o, const char *root)
 		goto out;
 	}
 	err = sys_kexec_load(l.entry, &l.plan, arch_kexec_flags, &e);
+	if (err)
+		goto out;
+	err = record_load(root, l.kho, &e);
 out:
 	load_free(&l);
 	return err ? fail(&e, err) : 0;
@@ -139,6 +166,8 @@ static int do_file_load(const struct kexec_opts *o, const char *root,
 	}
 	err = sys_kexec_file_load(o->kernel, o->initrd, cmdline, &e);
 	free(cmdline);
+	if (!err)
+		err = kho_record_clear(root, &e);	/* the kernel's own FDT: never stale */
 	if (!err)
 		return 0;
 	/* -a: the kernel may not know the format or the syscall; we might. */
@@ -177,6 +206,32 @@ static void ifdown_all(void)
 	close(fd);
 }
 
+/* Refuse to boot with a KHO FDT copy that no longer matches the kernel. */
+static int check_stale(const struct kexec_opts *o, const char *root,
+		       struct errbuf *e)
+{
+	struct kho_record r;
+	int err;
+
+	err = kho_record_load(root, &r, e);
+	if (err == -ENOENT) {
+		err_clear(e);
+		return 0;
+	}
+	if (err)
+		return err;
+	err = kho_record_check(root, &r, e);
+	if (err == -ESTALE && o->force) {
+		fprintf(stderr, "kexec: warning: %s; booting anyway (--force)\n",
+			err_str(e, err));
+		err_clear(e);
+		return 0;
+	}
+	if (err == -ESTALE)
+		return err_prefix(e, err, "the KHO FDT loaded is stale (load again, or -e --force)");
+	return err;
+}
+
 static int do_exec(const struct kexec_opts *o, const char *root)
 {
 	struct errbuf e = { 0 };
@@ -189,6 +244,9 @@ static int do_exec(const struct kexec_opts *o, const char *root)
 		fprintf(stderr, "kexec: nothing is loaded: load a kernel with kexec -l first\n");
 		return 1;
 	}
+	err = check_stale(o, root, &e);
+	if (err)
+		return fail(&e, err);
 	if (!o->no_sync)
 		sync();
 	if (!o->no_ifdown)
@@ -208,11 +266,13 @@ static int do_status(const char *root)
 	return loaded ? 0 : 1;
 }
 
-static int do_unload(void)
+static int do_unload(const char *root)
 {
 	struct errbuf e = { 0 };
 	int err = sys_kexec_unload(arch_kexec_flags, &e);
 
+	if (!err)
+		err = kho_record_clear(root, &e);
 	return err ? fail(&e, err) : 0;
 }
 
@@ -256,7 +316,7 @@ int main(int argc, char **argv)
 		ret = do_status(root);
 		break;
 	case ACT_UNLOAD:
-		ret = do_unload();
+		ret = do_unload(root);
 		break;
 	case ACT_EXEC:
 		ret = do_exec(&o, root);

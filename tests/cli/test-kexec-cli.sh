@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# kexec's command line against fixture roots: plans, exit codes and the
+# one-line errors users see. TAP output; run by make check.
+set -u
+srcdir=${srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+bin=${KEXEC_BIN:-./kexec/kexec}
+mkbz=${MKBZIMAGE:-./tests/cli/mkbzimage}
+fixture=$srcdir/tests/fixtures/cli-x86_64
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
+	[ -f "$work/out" ] && sed 's/^/# /' "$work/out" | head -n 30
+}
+# expect DESC STATUS PATTERN -- CMD...: exit status and a line matching PATTERN.
+expect() {
+	local desc=$1 want=$2 pat=$3 rc
+	shift 4
+	"$@" >"$work/out" 2>&1
+	rc=$?
+	if [ "$rc" != "$want" ]; then
+		not_ok "$desc (exit $rc, wanted $want)"
+	elif [ -n "$pat" ] && ! grep -qE -- "$pat" "$work/out"; then
+		not_ok "$desc (no line matching '$pat')"
+	else
+		ok "$desc"
+	fi
+}
+# Errors are one line on stderr, starting "kexec: ".
+one_line_error() {
+	local desc=$1
+	shift
+	"$@" >"$work/stdout" 2>"$work/out"
+	if [ $? = 0 ]; then
+		not_ok "$desc (exit 0)"
+	elif [ "$(wc -l <"$work/out")" != 1 ] || ! grep -q '^kexec: ' "$work/out"; then
+		not_ok "$desc (stderr is not one 'kexec:' line)"
+	else
+		ok "$desc"
+	fi
+}
+
+# Every destination in a plan lies inside one of the listed [start, end] ranges.
+plan_inside() {
+	local ranges=$1
+	awk -v ranges="$ranges" '
+	# mawk has no strtonum; addresses here stay below 2^53.
+	function hex(s,   i, v) {
+		s = tolower(s); sub(/^0x/, "", s); v = 0
+		for (i = 1; i <= length(s); i++)
+			v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+		return v
+	}
+	BEGIN { nr = split(ranges, r, " ") }
+	/^  [0-9]+ +0x/ {
+		split($2, d, "-"); s = hex(d[1]); e = hex(d[2]); found = 0
+		for (i = 1; i <= nr; i++) {
+			split(r[i], b, "-")
+			if (s >= hex(b[1]) && e <= hex(b[2])) found = 1
+		}
+		if (!found) { print "outside: " $0; bad = 1 }
+		seen++
+	}
+	END { exit (bad || !seen) }' "$work/out"
+}
+
+"$mkbz" "$work/bz" || { echo "Bail out! mkbzimage failed"; exit 1; }
+head -c 3000000 /dev/urandom >"$work/initrd"
+
+K=("$bin" --sysroot "$fixture")
+
+expect "dry run prints a plan and loads nothing" 0 "dry run: nothing loaded" -- \
+	"${K[@]}" -l --dry-run "$work/bz" --initrd "$work/initrd" --append "console=ttyS0"
+for seg in kernel initrd purgatory; do
+	if grep -qE "^  [0-9]+ +0x.* $seg" "$work/out"; then ok "plan has a $seg segment"
+	else not_ok "plan has a $seg segment"; fi
+done
+"${K[@]}" -l --dry-run "$work/bz" --initrd "$work/initrd" >"$work/out" 2>&1
+if plan_inside "0x1000-0x9fbff 0x100000-0x3ffdffff"; then ok "every segment lies in RAM"
+else not_ok "every segment lies in RAM"; fi
+
+"${K[@]}" -l --dry-run --mem-min=0x10000000 --mem-max=0x20000000 "$work/bz" \
+	--initrd "$work/initrd" >"$work/out" 2>&1
+if plan_inside "0x10000000-0x1fffffff"; then ok "--mem-min and --mem-max bound every segment"
+else not_ok "--mem-min and --mem-max bound every segment"; fi
+
+expect "--reuse-cmdline drops BOOT_IMAGE and crashkernel" 0 "" -- \
+	"${K[@]}" -l --dry-run -d --reuse-cmdline --append extra=1 "$work/bz"
+
+one_line_error "missing kernel file" "${K[@]}" -l --dry-run "$work/nope"
+expect "missing kernel file is named" 1 "nope" -- "${K[@]}" -l --dry-run "$work/nope"
+head -c 100000 /dev/urandom >"$work/garbage"
+expect "garbage is not a kernel image" 1 "garbage.*not a kernel image|not a kernel image" -- \
+	"${K[@]}" -l --dry-run "$work/garbage"
+one_line_error "garbage image: one error line" "${K[@]}" -l --dry-run "$work/garbage"
+"$mkbz" "$work/old" version=0x20a
+expect "boot protocol older than 2.12 rejected" 1 "2\\.12" -- "${K[@]}" -l --dry-run "$work/old"
+"$mkbz" "$work/nomagic" magic=XXXX
+expect "bzImage without HdrS rejected" 1 "^kexec: " -- "${K[@]}" -l --dry-run "$work/nomagic"
+"$mkbz" "$work/trunc" truncate=4000
+expect "truncated bzImage rejected" 1 "trunc" -- "${K[@]}" -l --dry-run "$work/trunc"
+"$mkbz" "$work/no64" xloadflags=0
+expect "kernel without 64-bit entry rejected" 1 "64" -- "${K[@]}" -l --dry-run "$work/no64"
+"$mkbz" "$work/norel" relocatable=0
+expect "non-relocatable kernel rejected" 1 "relocatable" -- "${K[@]}" -l --dry-run "$work/norel"
+"$mkbz" "$work/short" cmdline_size=16
+expect "command line longer than cmdline_size rejected" 1 "command line" -- \
+	"${K[@]}" -l --dry-run "$work/short" --append "console=ttyS0 loglevel=8 extra=words"
+expect "missing initrd is named" 1 "missing-initrd" -- \
+	"${K[@]}" -l --dry-run "$work/bz" --initrd "$work/missing-initrd"
+expect "forced unknown type rejected" 1 "type" -- "${K[@]}" -l --dry-run -t zImage "$work/bz"
+expect "-S with nothing loaded says so, exit 1" 1 "not loaded" -- "${K[@]}" -S
+expect "-e with nothing loaded fails before rebooting" 1 "nothing is loaded" -- "${K[@]}" -e
+expect "--kho without KHO in the running kernel fails" 1 "kho|KHO" -- \
+	"${K[@]}" -l --dry-run --kho "$work/bz"
+expect "no KHO: plan says it is not handing over" 0 "not handing over" -- \
+	"${K[@]}" -l --dry-run "$work/bz"
+expect "--help shows usage" 0 "Usage: kexec" -- "$bin" --help
+expect "--version names the project" 0 "kexec-kho" -- "$bin" --version
+expect "unknown option is refused" 1 "--bogus" -- "$bin" -l --bogus "$work/bz"
+
+echo "1..$n"
+[ $failed = 0 ]
