@@ -861,7 +861,7 @@ int bootparam_place(struct bootparam *b, struct kexec_load *l,
 		    const struct segment *tmpl, bool above_4g)
 {
 	struct segment s = *tmpl;
-	size_t size;
+	size_t size = 0;	/* layout() sets it; gcc cannot see err_set() never returns 0 */
 	int err, idx;
 
 	if (b->buf)
