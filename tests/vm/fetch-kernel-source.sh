@@ -19,7 +19,7 @@ SUITE_LINE='deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http:
 DEBDIR=$KK_CACHE/debs
 SRCROOT=$KK_CACHE/src
 # Extra places where an already downloaded .deb may sit (speeds up a dev box).
-EXTRA_DEB_DIRS=${KEXEC_KHO_EXTRA_DEB_DIRS:-/tmp/tbp}
+EXTRA_DEB_DIRS=${KEXEC_KHO_EXTRA_DEB_DIRS-/tmp/tbp} # set it empty to disable
 
 mkdir -p "$DEBDIR" "$SRCROOT" "$KK_CACHE/locks"
 exec 9>"$KK_CACHE/locks/source.lock"
@@ -58,35 +58,43 @@ find_local_deb() {
 	return 1
 }
 
+# from_apt: set DEB to the newest linux-source-7.x from trixie-backports
+# (downloaded unless we already have that exact version). Fails softly.
+from_apt() {
+	kk_apt_private trixie-backports "$SUITE_LINE" || return 1
+	local pkg=${KEXEC_KHO_SOURCE_PKG:-} ver tmpdl f
+	if [ -z "$pkg" ]; then
+		pkg=$(apt-cache "${KK_APT_OPTS[@]}" search --names-only '^linux-source-7\.[0-9]+$' |
+			awk '{print $1}' | sort -V | tail -n1)
+	fi
+	[ -n "$pkg" ] || { kk_log "no linux-source-7.* package in the trixie-backports lists"; return 1; }
+	ver=$(apt-cache "${KK_APT_OPTS[@]}" policy "$pkg" | awk '/Candidate:/ {print $2}')
+	[ -n "$ver" ] && [ "$ver" != "(none)" ] || { kk_log "apt has no candidate version for $pkg"; return 1; }
+	kk_log "newest kernel source package: $pkg $ver"
+	if DEB=$(find_local_deb "$pkg" "$ver"); then
+		kk_log "reusing $DEB"
+		return 0
+	fi
+	kk_log "downloading $pkg=$ver (about 170 MB)"
+	tmpdl=$(mktemp -d "$DEBDIR/.dl.XXXXXX")
+	if ! (cd "$tmpdl" && apt-get -q "${KK_APT_OPTS[@]}" download "$pkg=$ver" >&2); then
+		rm -rf "$tmpdl"
+		kk_log "apt-get download $pkg=$ver failed"
+		return 1
+	fi
+	f=$(ls "$tmpdl"/*.deb)
+	DEB=$DEBDIR/${pkg}_${ver//:/%3a}_all.deb
+	mv "$f" "$DEB"
+	rm -rf "$tmpdl"
+}
+
 DEB=
 if [ -n "${KEXEC_KHO_SOURCE_DEB:-}" ]; then
 	[ -f "$KEXEC_KHO_SOURCE_DEB" ] || kk_die "KEXEC_KHO_SOURCE_DEB=$KEXEC_KHO_SOURCE_DEB does not exist"
 	DEB=$KEXEC_KHO_SOURCE_DEB
-elif kk_apt_private trixie-backports "$SUITE_LINE"; then
-	PKG=${KEXEC_KHO_SOURCE_PKG:-}
-	if [ -z "$PKG" ]; then
-		PKG=$(apt-cache "${KK_APT_OPTS[@]}" search --names-only '^linux-source-7\.[0-9]+$' |
-			awk '{print $1}' | sort -V | tail -n1)
-	fi
-	[ -n "$PKG" ] || kk_die "no linux-source-7.* package found in trixie-backports"
-	VER=$(apt-cache "${KK_APT_OPTS[@]}" policy "$PKG" | awk '/Candidate:/ {print $2}')
-	[ -n "$VER" ] && [ "$VER" != "(none)" ] || kk_die "apt has no candidate version for $PKG"
-	kk_log "newest kernel source package: $PKG $VER"
-	if DEB=$(find_local_deb "$PKG" "$VER"); then
-		kk_log "reusing $DEB"
-	else
-		kk_log "downloading $PKG=$VER (about 160 MB)"
-		tmpdl=$(mktemp -d "$DEBDIR/.dl.XXXXXX")
-		(cd "$tmpdl" && apt-get -q "${KK_APT_OPTS[@]}" download "$PKG=$VER" >&2) ||
-			{ rm -rf "$tmpdl"; kk_die "apt-get download $PKG=$VER failed"; }
-		f=$(ls "$tmpdl"/*.deb)
-		DEB=$DEBDIR/${PKG}_${VER//:/%3a}_all.deb
-		mv "$f" "$DEB"
-		rm -rf "$tmpdl"
-	fi
-else
+elif ! from_apt; then
 	DEB=$(newest_local_deb)
-	[ -n "$DEB" ] || kk_die "cannot reach trixie-backports and no linux-source-7.*.deb in $DEBDIR $EXTRA_DEB_DIRS"
+	[ -n "$DEB" ] || kk_die "cannot get linux-source-7.x from trixie-backports and no linux-source-7.*.deb in $DEBDIR $EXTRA_DEB_DIRS"
 	kk_log "apt unavailable, using the newest local package $DEB"
 fi
 

@@ -70,9 +70,13 @@ kk_apt_private() {
 	[ -f "$d/updated" ] && stamp=$(stat -c %Y "$d/updated")
 	if [ $((now - stamp)) -gt "$max_age" ]; then
 		kk_log "apt-get update (private list $d/sources.list: $line)"
-		if apt-get -qq "${KK_APT_OPTS[@]}" update >&2; then
+		# apt-get update exits 0 when a fetch fails (it only warns): check its words.
+		local out
+		if out=$(apt-get -qq "${KK_APT_OPTS[@]}" update 2>&1) &&
+		   ! printf '%s\n' "$out" | grep -qE '^(W|E|Err):? .*(Failed to fetch|not signed|Could not resolve|Temporary failure)'; then
+			[ -z "$out" ] || printf '%s\n' "$out" >&2
 			touch "$d/updated"
-		elif ls "$d/lists/"*Packages* >/dev/null 2>&1; then
+		elif printf '%s\n' "$out" >&2; ls "$d/lists/"*Packages* >/dev/null 2>&1; then
 			kk_log "warning: apt-get update failed, using the old lists in $d/lists"
 		else
 			kk_log "warning: apt-get update failed and no old lists in $d/lists"
