@@ -157,6 +157,15 @@ vm_require() {
 	return 0
 }
 
+# vm_console ARCH: the serial console name for console= (ttyS0 / ttyAMA0).
+vm_console() {
+	case $1 in
+		x86_64) echo ttyS0 ;;
+		arm64)  echo ttyAMA0 ;;
+		*) kk_die "vm_console: unknown ARCH '$1'" ;;
+	esac
+}
+
 vm_pass() { VM_PASS=$((VM_PASS + 1)); echo "  ok   - $*"; }
 vm_fail() { VM_FAIL=$((VM_FAIL + 1)); echo "  FAIL - $*"; }
 

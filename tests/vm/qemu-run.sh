@@ -130,6 +130,7 @@ secs=$(( $(date +%s) - start ))
 case $rc in
 	124|137) kk_log "TIMEOUT: QEMU killed after ${TIMEOUT}s (log: $LOG)"; rc=124 ;;
 	0) kk_log "QEMU exited normally after ${secs}s (log: $LOG)" ;;
-	*) kk_log "QEMU exited with status $rc after ${secs}s (log: $LOG)" ;;
+	*) kk_log "QEMU exited with status $rc after ${secs}s (log: $LOG); last lines:"
+	   tail -n 5 "$LOG" | sed 's/^/    /' >&2 ;;
 esac
 exit "$rc"
