@@ -14,27 +14,9 @@
 
 #include "errbuf.h"
 #include "memmap.h"
+#include "fixture_path.h"
 
 /* Fixture root: set by "make check", else next to this source file. */
-static const char *fixture(const char *name)
-{
-	static char path[PATH_MAX];
-	const char *dir = getenv("KEXEC_KHO_FIXTURES");
-	char here[1024], *slash;
-
-	if (dir && *dir) {
-		snprintf(path, sizeof(path), "%s/%s", dir, name);
-		return path;
-	}
-	snprintf(here, sizeof(here), "%s", __FILE__);
-	slash = strrchr(here, '/');
-	if (slash)
-		*slash = '\0';
-	else
-		strcpy(here, ".");
-	snprintf(path, sizeof(path), "%s/../fixtures/%s", here, name);
-	return path;
-}
 
 static void assert_range(const struct mem_map *m, size_t i, uint64_t start,
 			 uint64_t end, enum mem_type type)

@@ -13,29 +13,11 @@
 #include "errbuf.h"
 #include "memmap.h"
 #include "placement.h"
+#include "fixture_path.h"
 
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
 
-static const char *fixture(const char *name)
-{
-	static char path[PATH_MAX];
-	const char *dir = getenv("KEXEC_KHO_FIXTURES");
-	char here[1024], *slash;
-
-	if (dir && *dir) {
-		snprintf(path, sizeof(path), "%s/%s", dir, name);
-		return path;
-	}
-	snprintf(here, sizeof(here), "%s", __FILE__);
-	slash = strrchr(here, '/');
-	if (slash)
-		*slash = '\0';
-	else
-		strcpy(here, ".");
-	snprintf(path, sizeof(path), "%s/../fixtures/%s", here, name);
-	return path;
-}
 
 /* A plan over the given [start, end) RAM pairs. */
 static void plan_over(struct plan *p, const uint64_t *pairs, size_t n)

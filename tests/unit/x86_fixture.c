@@ -92,25 +92,6 @@ uint8_t *bz_make(const struct bz_opts *o, size_t *len)
 	return k;
 }
 
-const char *fixture(const char *name)
-{
-	static char path[PATH_MAX];
-	const char *dir = getenv("KEXEC_KHO_FIXTURES");
-	char here[1024], *slash;
-
-	if (dir && *dir) {
-		snprintf(path, sizeof(path), "%s/%s", dir, name);
-		return path;
-	}
-	snprintf(here, sizeof(here), "%s", __FILE__);
-	slash = strrchr(here, '/');
-	if (slash)
-		*slash = '\0';
-	else
-		strcpy(here, ".");
-	snprintf(path, sizeof(path), "%s/../fixtures/%s", here, name);
-	return path;
-}
 
 char *xr_root(void)
 {

@@ -45,8 +45,7 @@ void bz_defaults(struct bz_opts *o);
 /* A malloc'd image; *len its size. */
 uint8_t *bz_make(const struct bz_opts *o, size_t *len);
 
-/* tests/fixtures/<name>, from KEXEC_KHO_FIXTURES or next to this file. */
-const char *fixture(const char *name);
+#include "fixture_path.h"
 
 /* Temporary roots. */
 char *xr_root(void);
