@@ -110,6 +110,26 @@ static void memmap_move(struct mem_map *dst, struct mem_map *src)
 	src->cap = 0;
 }
 
+/*
+ * Shared end of both readers: a map parsed without error is normalised
+ * and replaces @m; on any error @m keeps what it had.
+ */
+static int finish_read(struct mem_map *tmp, struct mem_map *m,
+		       const char *full, int ret, struct errbuf *e)
+{
+	if (!ret) {
+		ret = memmap_normalize(tmp, e);
+		if (ret)
+			err_prefix(e, ret, "%s", full);
+	}
+	if (ret) {
+		memmap_free(tmp);
+		return ret;
+	}
+	memmap_move(m, tmp);
+	return 0;
+}
+
 static int range_cmp(const void *a, const void *b)
 {
 	const struct mem_range *x = a, *y = b;
@@ -467,17 +487,7 @@ int memmap_read_firmware(const char *root, struct mem_map *m,
 	closedir(d);
 	if (!ret && tmp.nr == 0)
 		ret = err_set(e, -ENODATA, "%s lists no memory ranges", full);
-	if (!ret) {
-		ret = memmap_normalize(&tmp, e);
-		if (ret)
-			err_prefix(e, ret, "%s", full);
-	}
-	if (ret) {
-		memmap_free(&tmp);
-		return ret;
-	}
-	memmap_move(m, &tmp);
-	return 0;
+	return finish_read(&tmp, m, full, ret, e);
 }
 
 /* ---- /proc/iomem ---- */
@@ -595,17 +605,7 @@ int memmap_read_iomem(const char *root, struct mem_map *m, struct errbuf *e)
 		return ret;
 	ret = parse_iomem(buf, len, full, &tmp, e);
 	free(buf);
-	if (!ret) {
-		ret = memmap_normalize(&tmp, e);
-		if (ret)
-			err_prefix(e, ret, "%s", full);
-	}
-	if (ret) {
-		memmap_free(&tmp);
-		return ret;
-	}
-	memmap_move(m, &tmp);
-	return 0;
+	return finish_read(&tmp, m, full, ret, e);
 }
 
 int memmap_read(const char *root, struct mem_map *m, struct errbuf *e)
