@@ -1,0 +1,302 @@
+#!/bin/bash
+# test-kho.sh: Kexec HandOver through kexec_load on x86_64, end to end in
+# QEMU (TCG). Each case boots kernel A with a command line chosen here and
+# tests/vm/tests/kho.sh (kktest=kho kkcase=NAME) does the guest side: it
+# loads the next kernel (this image again) with our kexec, kexecs, and the
+# next kernel checks what came back. The host then checks each kernel's
+# part of the serial log on its own.
+#
+# Cases (KKTEST_KHO_CASES overrides the list, e.g. "load off"):
+#   load   A -kexec_load-> B -kexec_load-> C, KASLR on. B: handover found,
+#          count 1, test_kho restored, reserve_mem 'kkr' revived with A's
+#          ramoops/pmsg text, 64 MiB LUO memfd byte-exact; C: count 2,
+#          B's pmsg text and the memfd B preserved again. Source = live
+#          page. In A first: corrupted --kho-fdt (bad magic, truncated),
+#          an initrd bigger than all scratch, and /proc/kcore hidden so
+#          only the truncated debugfs copy is left: each one error line,
+#          `kexec -S` not loaded.
+#   file   the same B-side checks with `kexec -s` (kexec_file_load).
+#   kfdt   --kho-fdt FILE (a kho-inject copy of the live FDT with a note),
+#          nokaslr; the file changes after load: `kexec -e` refuses as
+#          stale, `kexec -e --force` boots B, which got the file as loaded.
+#   dbgfs  A without late KHO users (no liveupdate, reserve_mem, test_kho)
+#          so out/fdt is complete; kcore hidden: the debugfs copy is used.
+#   numa   two NUMA nodes (per-node scratch), live page.
+#   off    kho=off: `kexec -l --kho` refused, nothing loaded.
+#
+# Prints "N passed, N failed"; exit 1 on failure, 77 (skip) when QEMU or a
+# kernel cannot be had and $CI is unset. Logs: $KKTEST_LOGDIR/kho/.
+set -euo pipefail
+KK_PROG=test-kho
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+. "$HERE/bins.sh"
+
+LOGDIR=${KKTEST_LOGDIR:-${TMPDIR:-/tmp}/kexec-kho-vm-logs}/kho
+# A whole chain takes 10-40 s here; a hung one should not eat the budget.
+TIMEOUT=${KKTEST_KHO_TIMEOUT:-${KKTEST_TIMEOUT:-240}}
+CASES=${KKTEST_KHO_CASES:-load file kfdt dbgfs numa off}
+mkdir -p "$LOGDIR"
+
+BASE="console=ttyS0 panic=-1 kktest=kho kktest.stage=0"
+# ramoops keeps /dev/pmsg0 writes in the reserve_mem region 'kkr'.
+RMEM="reserve_mem=4M:4096:kkr ramoops.mem_name=kkr ramoops.pmsg_size=0x20000"
+FULL="kho=on liveupdate=on $RMEM"
+DEFAULT_TEXT=ffffffff81000000	# _text without KASLR
+
+# section LOG N: the part of LOG printed by the Nth kernel (0 = A), as a
+# file; kernels are told apart by the "Linux version" banner.
+section() {
+	local log=$1 n=$2 out=$1.k$2
+	awk -v want="$n" '/Linux version [0-9]/ { k++ } k == want + 1' "$log" > "$out"
+	echo "$out"
+}
+
+case_failed() {
+	local log=$1
+	echo "  ---- tail of $log ----"
+	tail -n 40 "$log" | sed 's/^/  | /'
+	echo "  ----"
+}
+
+# boot NAME APPEND [qemu-run options]: runs case NAME; sets LOG.
+boot() {
+	local name=$1 append=$2 rc start
+	shift 2
+	LOG=$LOGDIR/$name.log
+	echo "== $name: $append"
+	start=$(date +%s)
+	set +e
+	"$HERE/qemu-run.sh" --arch x86_64 --kernel "$VM_KERNEL" --initrd "$INITRD" \
+		--append "$append" --log "$LOG" --timeout "$TIMEOUT" "$@" 2> "$LOG.qemu"
+	rc=$?
+	set -e
+	echo "   ($(( $(date +%s) - start )) s, log $LOG)"
+	if [ $rc -eq 0 ]; then
+		vm_pass "$name: QEMU powered off by itself"
+	else
+		vm_fail "$name: QEMU status $rc (124 = timeout)"
+	fi
+}
+
+# after_case FAILS_BEFORE: the guest's verdict, and the log tail on failure.
+after_case() {
+	vm_check_guest "$LOG" "$CASE_NAME"
+	[ "$VM_FAIL" -eq "$1" ] || case_failed "$LOG"
+}
+
+# kernels LOG N: exactly N kernels booted.
+kernels() {
+	local n
+	n=$(grep -c 'Linux version [0-9]' "$1" || true)
+	if [ "$n" = "$2" ]; then
+		vm_pass "$CASE_NAME: $2 kernels booted in a row"
+	else
+		vm_fail "$CASE_NAME: $2 kernels booted in a row (saw $n)"
+	fi
+}
+
+# The B-side (or C-side) proof of a handover: kernel messages and the
+# guest's own checks. Kernel messages are anchored at the start of the line
+# (no PRINTK_TIME): the guest's "KKTEST: FAIL ... (no /KHO: .../ in dmesg)"
+# lines quote the same text.
+handover_ok() { # SECTION COUNT WHO
+	local k=$1 count=$2 who=$3
+	assert_log "$k" '^KHO: found kexec handover data' "$CASE_NAME $who: KHO: found kexec handover data" || true
+	assert_log "$k" "^KHO: exec from: [^ ]+ \\(count $count\\)" "$CASE_NAME $who: KHO: exec from: ... (count $count)" || true
+	refute_log "$k" 'handover FDT .* is (invalid|incompatible)|KHO: .*failed' "$CASE_NAME $who: the handover FDT was accepted" || true
+	assert_log "$k" 'KKTEST: PASS kernel code .* inside a KHO scratch region' "$CASE_NAME $who: kernel placed inside scratch" || true
+}
+
+test_kho_ok() { # SECTION WHO
+	assert_log "$1" '^test_kho: KHO restore succeeded' "$CASE_NAME $2: test_kho: KHO restore succeeded" || true
+}
+
+pmsg_ok() { # SECTION WHO TEXT
+	assert_log "$1" "^Revived memory reservation 'kkr' from KHO" "$CASE_NAME $2: Revived memory reservation 'kkr'" || true
+	assert_log "$1" "KKTEST: PASS reserve_mem content came back: .*'$3'" "$CASE_NAME $2: reserve_mem content '$3' read back" || true
+}
+
+luo_ok() { # SECTION WHO SESSION MB
+	assert_log "$1" "luo-memfd: restored session '$3': $4 MiB byte-exact" "$CASE_NAME $2: LUO memfd '$3' ($4 MiB) byte-exact" || true
+}
+
+# Same digest printed when saved and when restored.
+luo_digest_same() { # SAVE_SECTION RESTORE_SECTION SESSION
+	local a b
+	a=$(sed -n "s/.*luo-memfd: saved session '$3': .*digest \([0-9a-f]*\).*/\1/p" "$1" | head -n1)
+	b=$(sed -n "s/.*luo-memfd: restored session '$3': .*digest \([0-9a-f]*\).*/\1/p" "$2" | head -n1)
+	if [ -n "$a" ] && [ "$a" = "$b" ]; then
+		vm_pass "$CASE_NAME: LUO memfd digest $a the same before and after"
+	else
+		vm_fail "$CASE_NAME: LUO memfd digest before ($a) and after ($b) kexec"
+	fi
+}
+
+text_of() { sed -n 's/^KK-TEXT: //p' "$1" | head -n1; }
+
+# ---- cases ----
+
+run_load() {
+	local a b c
+	boot load "$BASE kkcase=load $FULL"
+	kernels "$LOG" 3
+	a=$(section "$LOG" 0) b=$(section "$LOG" 1) c=$(section "$LOG" 2)
+	# negatives in A
+	assert_log "$a" 'KKTEST: PASS --dry-run shows the plan and scratch left free, loads nothing' "load A: --dry-run shows the plan and scratch, loads nothing" || true
+	assert_log "$a" 'KKTEST: PASS after --dry-run: kexec -S says not loaded' "load A: nothing loaded after --dry-run" || true
+	assert_log "$a" 'KKTEST: PASS corrupted --kho-fdt \(bad magic\): exit [1-9].*, one-line error' "load A: corrupted --kho-fdt (bad magic) refused in one line" || true
+	assert_log "$a" 'stderr\| kexec: .*badmagic\.fdt' "load A: the error names the --kho-fdt file" || true
+	assert_log "$a" 'KKTEST: PASS corrupted --kho-fdt \(truncated\): exit' "load A: truncated --kho-fdt refused in one line" || true
+	assert_log "$a" 'KKTEST: PASS initrd of [0-9]+ MiB > scratch [0-9]+ MiB: exit' "load A: initrd bigger than the scratch refused in one line" || true
+	assert_log "$a" 'KKTEST: PASS no kcore, truncated debugfs FDT: exit' "load A: kcore hidden: truncated-only error" || true
+	assert_log "$a" 'KKTEST: PASS no kcore, truncated debugfs FDT, --kho: exit' "load A: kcore hidden, --kho: truncated-only error" || true
+	assert_log "$a" 'stderr\| kexec: .*truncated.*kexec -s' "load A: the truncated-only error says truncated and suggests kexec -s" || true
+	for w in "bad magic" truncated "initrd of" "no kcore, truncated debugfs FDT" "no kcore, truncated debugfs FDT, --kho"; do
+		assert_log "$a" "KKTEST: PASS (corrupted --kho-fdt \\()?$w.*: kexec -S says not loaded" "load A: nothing loaded after: $w" || true
+	done
+	# the handover, live page, A -> B -> C
+	assert_log "$a" 'load\| KHO: handing over kho-v[0-9]+, live FDT page' "load A: kexec -d says: live FDT page" || true
+	assert_log "$a" 'load\| KHO scratch left free for the next kernel' "load A: kexec -d shows scratch left free" || true
+	handover_ok "$b" 1 B
+	test_kho_ok "$b" B
+	pmsg_ok "$b" B "kk-pmsg from A"
+	luo_ok "$b" B kk-a 64
+	luo_digest_same "$a" "$b" kk-a
+	assert_log "$b" 'KKTEST: PASS no kho/out/fdt after a KHO boot' "load B: no out/fdt after a KHO boot" || true
+	assert_log "$b" 'load2\| KHO: handing over kho-v[0-9]+, live FDT page' "load B: kexec -d says: live FDT page" || true
+	handover_ok "$c" 2 C
+	pmsg_ok "$c" C "kk-pmsg from B"
+	luo_ok "$c" C kk-b 64
+	# KASLR on in A and B: not both at the default address (1 in ~500
+	# each); C was booted with nokaslr.
+	local ta tb tc
+	ta=$(text_of "$a") tb=$(text_of "$b") tc=$(text_of "$c")
+	if [ -n "$ta" ] && [ -n "$tb" ] && { [ "$ta" != $DEFAULT_TEXT ] || [ "$tb" != $DEFAULT_TEXT ]; }; then
+		vm_pass "load: KASLR on in A and B: _text A $ta, B $tb"
+	else
+		vm_fail "load: KASLR on in A and B: _text A '$ta', B '$tb' (both at the default?)"
+	fi
+	assert_log "$c" '^cmdline: .* nokaslr' "load C: booted with nokaslr" || true
+	if [ "$tc" = $DEFAULT_TEXT ]; then
+		vm_pass "load C: KASLR off: _text at $tc"
+	else
+		vm_fail "load C: KASLR off: _text '$tc', expected $DEFAULT_TEXT"
+	fi
+}
+
+run_file() {
+	local a b c
+	boot file "$BASE kkcase=file $FULL"
+	kernels "$LOG" 3
+	a=$(section "$LOG" 0) b=$(section "$LOG" 1) c=$(section "$LOG" 2)
+	assert_log "$a" 'KKTEST: PASS kexec -s -l exit 0' "file A: kexec -s -l" || true
+	handover_ok "$b" 1 B
+	test_kho_ok "$b" B
+	pmsg_ok "$b" B "kk-pmsg from A via kexec_file_load"
+	luo_ok "$b" B kk-a 64
+	luo_digest_same "$a" "$b" kk-a
+	# then B -> C through kexec_load: ours after the kernel's own loader
+	assert_log "$b" 'load2\| KHO: handing over kho-v[0-9]+, live FDT page' "file B: kexec -d says: live FDT page" || true
+	handover_ok "$c" 2 C
+	pmsg_ok "$c" C "kk-pmsg from B via kexec_load"
+	luo_ok "$c" C kk-b 64
+}
+
+run_kfdt() {
+	local a b
+	boot kfdt "$BASE kkcase=kfdt $FULL nokaslr"
+	kernels "$LOG" 2
+	a=$(section "$LOG" 0) b=$(section "$LOG" 1)
+	assert_log "$a" 'KKTEST: PASS --kho-fdt with another preserved-memory-map: warned' "kfdt A: --kho-fdt with another preserved-memory-map warns" || true
+	assert_log "$a" 'KKTEST: PASS after the --dry-run with another preserved-memory-map: kexec -S says not loaded' "kfdt A: nothing loaded by that --dry-run" || true
+	assert_log "$a" 'load\| KHO: handing over kho-v[0-9]+, --kho-fdt file' "kfdt A: kexec -d says: --kho-fdt file" || true
+	assert_log "$a" 'KKTEST: PASS kexec -e refuses a changed --kho-fdt file: .*stale' "kfdt A: kexec -e refuses a changed file (stale)" || true
+	assert_log "$a" 'KKTEST: PASS still loaded after the refusal' "kfdt A: the refusal keeps the load" || true
+	assert_log "$a" 'kexec: warning: .*booting anyway \(--force\)' "kfdt A: kexec -e --force warns and boots" || true
+	handover_ok "$b" 1 B
+	test_kho_ok "$b" B
+	pmsg_ok "$b" B "kk-pmsg from A via --kho-fdt"
+	luo_ok "$b" B kk-a 16
+	assert_log "$b" 'KKTEST: PASS kho/in/fdt is the --kho-fdt file as loaded' "kfdt B: got the file as loaded, not as changed" || true
+	local ta tb
+	ta=$(text_of "$a") tb=$(text_of "$b")
+	if [ "$ta" = $DEFAULT_TEXT ] && [ "$tb" = $DEFAULT_TEXT ]; then
+		vm_pass "kfdt: nokaslr: _text at $DEFAULT_TEXT in A and B"
+	else
+		vm_fail "kfdt: nokaslr: _text A '$ta', B '$tb', expected $DEFAULT_TEXT"
+	fi
+}
+
+run_dbgfs() {
+	local a b
+	boot dbgfs "$BASE kkcase=dbgfs kho=on initcall_blacklist=kho_test_init"
+	kernels "$LOG" 2
+	a=$(section "$LOG" 0) b=$(section "$LOG" 1)
+	assert_log "$a" 'KKTEST: PASS kho/out/fdt is complete' "dbgfs A: out/fdt complete without late KHO users" || true
+	assert_log "$a" 'load\| KHO: handing over kho-v[0-9]+, complete debugfs copy' "dbgfs A: kexec -d says: complete debugfs copy" || true
+	assert_log "$a" 'load\| KHO: live FDT not used: ' "dbgfs A: kexec -d says why not the live page" || true
+	handover_ok "$b" 1 B
+	local sa sb
+	sa=$(sed -n 's/^KK-FDT-SHA: //p' "$a") sb=$(sed -n 's/^KK-IN-FDT-SHA: //p' "$b")
+	if [ -n "$sa" ] && [ "$sa" = "$sb" ]; then
+		vm_pass "dbgfs: B's kho/in/fdt is A's kho/out/fdt (sha256 ${sa:0:16}...)"
+	else
+		vm_fail "dbgfs: B's kho/in/fdt ($sb) is A's kho/out/fdt ($sa)"
+	fi
+}
+
+run_numa() {
+	local a b
+	boot numa "$BASE kkcase=numa $FULL" --numa
+	kernels "$LOG" 2
+	a=$(section "$LOG" 0) b=$(section "$LOG" 1)
+	assert_log "$a" 'KKTEST: PASS [0-9]+ scratch regions \(low, global, one per node\)' "numa A: per-node scratch regions" || true
+	assert_log "$a" 'KKTEST: PASS scratch\[2\] .* lies in node 0' "numa A: scratch[2] lies in node 0" || true
+	assert_log "$a" 'KKTEST: PASS scratch\[3\] .* lies in node 1' "numa A: scratch[3] lies in node 1" || true
+	assert_log "$a" 'load\| KHO: scratch\[3\] 0x[0-9a-f]+ size 0x[0-9a-f]*[1-9a-f]' "numa A: kexec hands over the per-node scratch" || true
+	assert_log "$b" 'KKTEST: PASS scratch\[3\] .* lies in node 1' "numa B: the per-node scratch came through" || true
+	handover_ok "$b" 1 B
+	test_kho_ok "$b" B
+	pmsg_ok "$b" B "kk-pmsg from A on NUMA"
+	luo_ok "$b" B kk-a 16
+}
+
+run_off() {
+	boot off "$BASE kkcase=off kho=off"
+	kernels "$LOG" 1
+	assert_log "$LOG" 'KKTEST: PASS --kho on a kho=off kernel: exit [1-9].*one-line error' "off: --kho refused in one line" || true
+	assert_log "$LOG" 'stderr\| kexec: .*--kho' "off: the error is about --kho" || true
+	assert_log "$LOG" 'KKTEST: PASS --kho on a kho=off kernel: kexec -S says not loaded' "off: nothing loaded" || true
+}
+
+# ---- main ----
+
+T0=$(date +%s)
+vm_require x86_64
+[ -n "$VM_HEADERS" ] || vm_skip_or_fail "the test kernel came without uapi headers (KEXEC_KHO_KERNEL_X86_64?): luo-memfd needs linux/liveupdate.h"
+BINS=$(kk_static_bins x86_64)
+"$HERE/luo/build.sh" "$VM_HEADERS" "$LOGDIR/luo-memfd" || kk_die "cannot build luo-memfd"
+# The byte-exact check must be able to fail; it needs no LUO to show that.
+if out=$("$LOGDIR/luo-memfd" selftest 2>&1); then
+	vm_pass "luo-memfd catches a flipped bit, a wrong size and a wrong seed"
+else
+	vm_fail "luo-memfd selftest: $out"
+fi
+INITRD=$LOGDIR/initramfs.cpio.gz
+"$HERE/mkinitramfs.sh" --arch x86_64 --out "$INITRD" \
+	--bin "$BINS/kexec" --bin "$BINS/kho-inject" --bin "$LOGDIR/luo-memfd" \
+	--file "$VM_KERNEL:/boot/bzImage"
+echo "kernel $VM_KERNEL, binaries $BINS, setup $(( $(date +%s) - T0 )) s"
+
+for CASE_NAME in $CASES; do
+	fails=$VM_FAIL
+	case $CASE_NAME in
+		load|file|kfdt|dbgfs|numa|off) "run_$CASE_NAME" ;;
+		*) kk_die "unknown case '$CASE_NAME' (have: load file kfdt dbgfs numa off)" ;;
+	esac
+	after_case "$fails"
+done
+
+echo "logs: $LOGDIR; total $(( $(date +%s) - T0 )) s"
+vm_summary

@@ -1,0 +1,526 @@
+#!/bin/sh
+# KHO handover tests, guest side (tests/vm/test-kho.sh is the host side).
+# Argument: the stage (kktest.stage, 0 in the first kernel). The case is
+# kkcase=NAME on the command line; each kernel of a chain runs one stage
+# and, unless it is the last, loads the next kernel (this image, repacked
+# from the running root) with kktest.stage=N+1 and kexecs into it.
+#
+# Cases (the host picks the command line; see test-kho.sh):
+#   load   A -kexec_load-> B -kexec_load-> C: handover, test_kho,
+#          reserve_mem (ramoops pmsg), LUO memfd, count 2; in A also the
+#          negatives (corrupt --kho-fdt, initrd bigger than scratch, kcore
+#          hidden so only the truncated debugfs copy is left)
+#   file   A -kexec -s-> B: the same B-side checks through kexec_file_load
+#   kfdt   A -kexec_load --kho-fdt FILE-> B, with the staleness check
+#   dbgfs  A (no late KHO users) -kexec_load, debugfs copy-> B
+#   numa   A -kexec_load-> B on a two-node machine
+#   off    kho=off: --kho is refused, nothing loaded
+. /etc/kktest-lib.sh
+
+STAGE=${1:-0}
+CMDLINE=$(cat /proc/cmdline)
+CASE=
+for w in $CMDLINE; do
+	case $w in kkcase=*) CASE=${w#kkcase=} ;; esac
+done
+KEXEC=/bin/kexec
+INJECT=/bin/kho-inject
+LUO=/bin/luo-memfd
+KERNEL=/boot/bzImage
+INITRD=/tmp/initrd.cpio
+PMSG=/sys/fs/pstore/pmsg-ramoops-0
+SEED=0x6b686f2d74657374
+MEM_MB=64
+
+say() { echo "kho[$CASE/$STAGE]: $*"; }
+
+# run_log TAG CMD...: run CMD, its output prefixed with TAG in the log;
+# the output is also kept in /tmp/out.TAG, the status is returned.
+run_log() {
+	local tag=$1 rc
+	shift
+	say "\$ $*"
+	"$@" > "/tmp/out.$tag" 2>&1
+	rc=$?
+	sed "s/^/  $tag| /" "/tmp/out.$tag"
+	say "(exit $rc)"
+	return $rc
+}
+
+has_cmdline() { case " $CMDLINE " in *" $1 "*) return 0 ;; esac; return 1; }
+
+dmesg_has() { # DESC REGEX
+	if dmesg | grep -qE "$2"; then
+		kk_pass "$1: $(dmesg | grep -E "$2" | head -n1 | sed 's/^\[[^]]*\] //')"
+	else
+		kk_fail "$1 (no /$2/ in dmesg)"
+	fi
+}
+
+not_loaded() { # DESC
+	local s
+	s=$($KEXEC -S 2>&1)
+	if [ "$s" = "not loaded" ]; then
+		kk_pass "$1: kexec -S says not loaded"
+	else
+		kk_fail "$1: kexec -S says '$s', expected 'not loaded'"
+	fi
+}
+
+# expect_error DESC REGEX CMD...: CMD must fail with exactly one line on
+# stderr matching REGEX (extended, case-insensitive), and load nothing.
+expect_error() {
+	local desc=$1 re=$2 rc n
+	shift 2
+	say "\$ $* (must fail)"
+	"$@" > /tmp/out.neg 2> /tmp/err.neg
+	rc=$?
+	sed 's/^/  stdout| /' /tmp/out.neg
+	sed 's/^/  stderr| /' /tmp/err.neg
+	n=$(wc -l < /tmp/err.neg)
+	if [ $rc = 0 ]; then
+		kk_fail "$desc: exit 0, expected an error"
+	elif [ "$n" != 1 ]; then
+		kk_fail "$desc: $n lines on stderr, expected one"
+	elif ! grep -qiE "$re" /tmp/err.neg; then
+		kk_fail "$desc: error does not match /$re/"
+	else
+		kk_pass "$desc: exit $rc, one-line error"
+	fi
+	not_loaded "$desc"
+	# Keep the next check independent of this one.
+	[ "$($KEXEC -S 2>&1)" = "not loaded" ] || $KEXEC -u
+}
+
+# The next kernel's command line: this one with the stage counted up,
+# plus $NEXT_EXTRA.
+NEXT_EXTRA=
+next_cmdline() {
+	echo "$CMDLINE${NEXT_EXTRA:+ $NEXT_EXTRA}" |
+		sed "s/kktest.stage=$STAGE\( \|\$\)/kktest.stage=$((STAGE + 1))\1/"
+}
+
+# The next kernel's initramfs is this one: repack the root file system
+# (an initramfs is the root) without the mounted /proc /sys /dev /run /tmp.
+make_initrd() {
+	[ -f "$INITRD" ] && return 0
+	(
+		cd / &&
+		{
+			find . -xdev \( -path ./tmp -o -path ./run -o -path ./proc -o \
+				-path ./sys -o -path ./dev \) -prune -o -print
+			printf '%s\n' ./tmp ./run ./proc ./sys ./dev ./dev/console ./dev/null
+		} | cpio -o -H newc > "$INITRD" 2> /tmp/cpio.err
+	) || { kk_fail "repack the initramfs: $(cat /tmp/cpio.err)"; return 1; }
+	say "initramfs for the next kernel: $(wc -c < "$INITRD") bytes"
+}
+
+# load TAG KEXEC-OPTIONS...: load the next kernel (this image) and check
+# kexec -S; the -d output is in /tmp/out.TAG.
+load_next() {
+	local tag=$1
+	shift
+	make_initrd || return 1
+	if run_log "$tag" $KEXEC -d -l "$@" "$KERNEL" --initrd="$INITRD" \
+		--append="$(next_cmdline)"; then
+		kk_pass "$tag: kexec${*:+ $*} -l exit 0"
+	else
+		kk_fail "$tag: kexec${*:+ $*} -l failed: $(tail -n1 "/tmp/out.$tag")"
+		return 1
+	fi
+	if [ "$($KEXEC -S 2>&1)" = loaded ]; then
+		kk_pass "$tag: kexec -S says loaded"
+	else
+		kk_fail "$tag: kexec -S does not say loaded"
+		return 1
+	fi
+}
+
+# out_has TAG DESC REGEX: the output of run_log TAG matches.
+out_has() {
+	if grep -qE "$3" "/tmp/out.$1"; then
+		kk_pass "$2: $(grep -E "$3" "/tmp/out.$1" | head -n1)"
+	else
+		kk_fail "$2 (no /$3/ in the kexec output)"
+	fi
+}
+
+exec_next() {
+	say "kexec -e into stage $((STAGE + 1))"
+	kk_info "SUMMARY so far $KK_NPASS passed, $KK_NFAIL failed"
+	[ "$KK_NFAIL" = 0 ] || kk_info "failures above: continuing into the next kernel anyway"
+	# stderr to /dev/kmsg: a printk reaches the console before the jump,
+	# a pipe's reader may never run.
+	say "\$ $KEXEC -e $*"
+	$KEXEC -e "$@" 2> /dev/kmsg
+	kk_fail "kexec -e $* returned (status $?)"
+}
+
+# ---- facts about this kernel, for the log and the host ----
+
+show_kernel() {
+	local text code
+	text=$(grep -m1 ' _text$' /proc/kallsyms | cut -d' ' -f1)
+	code=$(grep -m1 'Kernel code' /proc/iomem | sed 's/^ *//; s/ .*//')
+	say "kernel $(uname -r): _text=0x$text code=$code kaslr=$(has_cmdline nokaslr && echo off || echo on)"
+	echo "KK-TEXT: $text"
+	if [ -f "$KHO_DBG/out/scratch_phys" ]; then
+		paste "$KHO_DBG/out/scratch_phys" "$KHO_DBG/out/scratch_len" |
+			while read -r p l; do echo "KK-SCRATCH: $p $l"; done
+	fi
+	echo "KK-SUBFDTS: $(ls "$KHO_DBG/out/sub_fdts" 2>/dev/null | tr '\n' ' ')"
+	if [ -f "$KHO_DBG/out/fdt" ]; then
+		echo "KK-DEBUGFS-FDT: file $(wc -c < "$KHO_DBG/out/fdt") totalsize $(fdt_totalsize "$KHO_DBG/out/fdt")"
+	fi
+}
+
+# Big-endian u32 at byte 4 of an FDT: the header's totalsize.
+fdt_totalsize() {
+	local hex
+	hex=$(dd if="$1" bs=1 skip=4 count=4 2>/dev/null | od -An -tx1 | tr -d ' \n')
+	echo $((0x${hex:-0}))
+}
+
+# A KHO boot put this kernel inside the scratch regions the previous
+# kernel listed (x86 KASLR picks only inside them): check its code range.
+kernel_in_scratch() {
+	local code s e p l ok=0
+	code=$(grep -m1 'Kernel code' /proc/iomem | sed 's/^ *//; s/ .*//')
+	s=$((0x${code%-*}))
+	e=$((0x${code#*-}))
+	while read -r p l; do
+		[ $((l)) -gt 0 ] || continue
+		[ "$s" -ge $((p)) ] && [ "$e" -lt $((p + l)) ] && ok=1
+	done <<EOF
+$(paste "$KHO_DBG/out/scratch_phys" "$KHO_DBG/out/scratch_len")
+EOF
+	if [ $ok = 1 ]; then
+		kk_pass "kernel code $code lies inside a KHO scratch region"
+	else
+		kk_fail "kernel code $code lies inside a KHO scratch region"
+	fi
+}
+
+scratch_total() {
+	local t=0 l
+	while read -r l; do t=$((t + l)); done < "$KHO_DBG/out/scratch_len"
+	echo $t
+}
+
+# ---- what a kernel booted through KHO must show ----
+
+check_handover() { # COUNT
+	dmesg_has "handover found" 'KHO: found kexec handover data'
+	dmesg_has "kexec count $1" "KHO: exec from: .* \\(count $1\\)"
+	[ -d "$KHO_DBG/in" ] && kk_pass "kho/in exists: $(ls "$KHO_DBG/in" | tr '\n' ' ')" ||
+		kk_fail "kho/in exists after a KHO boot"
+	if dmesg | grep -qE 'handover FDT .* is (invalid|incompatible)|KHO: .*failed'; then
+		kk_fail "KHO reported a problem: $(dmesg | grep -E 'handover FDT|KHO: .*failed' | head -n1)"
+	fi
+	kernel_in_scratch
+}
+
+check_test_kho() {
+	dmesg_has "test_kho restored its data" 'test_kho: KHO restore succeeded'
+}
+
+write_pmsg() { # TEXT
+	if [ -c /dev/pmsg0 ] && echo "$1" > /dev/pmsg0; then
+		kk_pass "wrote '$1' to /dev/pmsg0 (ramoops on reserve_mem 'kkr')"
+	else
+		kk_fail "write /dev/pmsg0 (ramoops on reserve_mem 'kkr')"
+	fi
+}
+
+check_pmsg() { # TEXT
+	dmesg_has "reserve_mem region revived" "Revived memory reservation 'kkr' from KHO"
+	if [ -f "$PMSG" ] && grep -qF "$1" "$PMSG"; then
+		kk_pass "reserve_mem content came back: $PMSG has '$1'"
+	else
+		kk_fail "reserve_mem content came back: '$1' not in $PMSG ($(ls /sys/fs/pstore 2>&1 | tr '\n' ' '))"
+		[ -f "$PMSG" ] && head -c 200 "$PMSG"
+	fi
+}
+
+luo_save() { # SESSION MB
+	if run_log luo "$LUO" save "$1" "$2" "$SEED"; then
+		kk_pass "LUO: $2 MiB memfd preserved in session '$1'"
+	else
+		kk_fail "LUO: preserve $2 MiB memfd in session '$1'"
+	fi
+}
+
+luo_restore() { # SESSION MB [--keep NEW]
+	local s=$1 mb=$2
+	shift 2
+	if run_log luo "$LUO" restore "$s" "$mb" "$SEED" "$@"; then
+		kk_pass "LUO: session '$s' memfd of $mb MiB came back byte-exact"
+	else
+		kk_fail "LUO: session '$s' memfd of $mb MiB came back byte-exact"
+	fi
+}
+
+# ---- the negatives (run in A before anything is loaded) ----
+
+live_copy() { # FILE [NOTE]: the live FDT, via kho-inject, with a root note
+	run_log inject "$INJECT" -o "$1" set / kk-note "str:${2:-kexec-kho-test}"
+}
+
+negatives() {
+	local total big
+	not_loaded "before the negatives"
+
+	if run_log dry $KEXEC --dry-run -l "$KERNEL" && grep -q '^dry run: nothing loaded' /tmp/out.dry &&
+		grep -q 'KHO scratch left free for the next kernel' /tmp/out.dry; then
+		kk_pass "--dry-run shows the plan and scratch left free, loads nothing"
+	else
+		kk_fail "--dry-run shows the plan and scratch left free, loads nothing"
+	fi
+	not_loaded "after --dry-run"
+
+	# A corrupted --kho-fdt: a good copy with its magic destroyed, and
+	# one cut short.
+	if live_copy /tmp/good.fdt; then
+		cp /tmp/good.fdt /tmp/badmagic.fdt
+		printf '\0\0\0\0' | dd of=/tmp/badmagic.fdt bs=1 seek=0 conv=notrunc 2>/dev/null
+		expect_error "corrupted --kho-fdt (bad magic)" 'badmagic\.fdt.*(magic|not an FDT)' \
+			$KEXEC -l --kho-fdt /tmp/badmagic.fdt "$KERNEL"
+		head -c 100 /tmp/good.fdt > /tmp/short.fdt
+		expect_error "corrupted --kho-fdt (truncated)" 'short\.fdt.*(truncated|short)' \
+			$KEXEC -l --kho-fdt /tmp/short.fdt "$KERNEL"
+	else
+		kk_fail "kho-inject copies the live FDT"
+	fi
+
+	# An initrd bigger than all the scratch together.
+	total=$(scratch_total)
+	big=$(( (total >> 20) + 16 ))
+	dd if=/dev/zero of=/tmp/big.img bs=1M count=0 seek=$big 2>/dev/null
+	expect_error "initrd of $big MiB > scratch $((total >> 20)) MiB" 'initrd' \
+		$KEXEC -l "$KERNEL" --initrd=/tmp/big.img
+	rm -f /tmp/big.img
+
+	# kcore unreadable: only the debugfs copy is left, and it is truncated.
+	: > /tmp/empty
+	if mount --bind /tmp/empty /proc/kcore; then
+		say "/proc/kcore hidden: $(wc -c < /proc/kcore) bytes"
+		expect_error "no kcore, truncated debugfs FDT" 'truncated.*(-s|kexec_file_load)' \
+			$KEXEC -l "$KERNEL"
+		expect_error "no kcore, truncated debugfs FDT, --kho" 'truncated.*(-s|kexec_file_load)' \
+			$KEXEC -l --kho "$KERNEL"
+		umount /proc/kcore
+	else
+		kk_fail "bind-mount an empty file over /proc/kcore"
+	fi
+}
+
+# ---- cases ----
+
+case_load() {
+	case $STAGE in
+	0)
+		negatives
+		write_pmsg "kk-pmsg from A"
+		luo_save kk-a $MEM_MB
+		load_next load || return
+		out_has load "FDT source is the live page" 'KHO: handing over kho-v[0-9]+, live FDT page'
+		out_has load "scratch use shown" 'KHO scratch left free for the next kernel'
+		exec_next ;;
+	1)
+		check_handover 1
+		check_test_kho
+		check_pmsg "kk-pmsg from A"
+		luo_restore kk-a $MEM_MB --keep kk-b
+		write_pmsg "kk-pmsg from B"
+		if [ -e "$KHO_DBG/out/fdt" ]; then
+			kk_fail "no kho/out/fdt after a KHO boot (KHO-NOTES says so)"
+		else
+			kk_pass "no kho/out/fdt after a KHO boot: only the live page can be handed over"
+		fi
+		# C runs without KASLR: the live page with KASLR off too.
+		NEXT_EXTRA=nokaslr
+		load_next load2 || return
+		out_has load2 "B hands over the live page" 'KHO: handing over kho-v[0-9]+, live FDT page'
+		exec_next ;;
+	2)
+		check_handover 2
+		check_pmsg "kk-pmsg from B"
+		luo_restore kk-b $MEM_MB ;;
+	esac
+}
+
+case_file() {
+	case $STAGE in
+	0)
+		write_pmsg "kk-pmsg from A via kexec_file_load"
+		luo_save kk-a $MEM_MB
+		make_initrd || return
+		if run_log load $KEXEC -s -l "$KERNEL" --initrd="$INITRD" --append="$(next_cmdline)"; then
+			kk_pass "kexec -s -l exit 0"
+		else
+			kk_fail "kexec -s -l: $(tail -n1 /tmp/out.load)"
+			return
+		fi
+		exec_next ;;
+	1)
+		check_handover 1
+		check_test_kho
+		check_pmsg "kk-pmsg from A via kexec_file_load"
+		luo_restore kk-a $MEM_MB --keep kk-b
+		# A kernel booted by kexec_file_load hands over through ours.
+		write_pmsg "kk-pmsg from B via kexec_load"
+		load_next load2 || return
+		out_has load2 "B hands over the live page" 'KHO: handing over kho-v[0-9]+, live FDT page'
+		exec_next ;;
+	2)
+		check_handover 2
+		check_pmsg "kk-pmsg from B via kexec_load"
+		luo_restore kk-b $MEM_MB ;;
+	esac
+}
+
+case_kfdt() {
+	case $STAGE in
+	0)
+		write_pmsg "kk-pmsg from A via --kho-fdt"
+		luo_save kk-a 16
+		live_copy /tmp/k.fdt kexec-kho-test || { kk_fail "kho-inject copies the live FDT"; return; }
+		# A file whose preserved-memory-map is not the kernel's: a warning.
+		run_log inject2 "$INJECT" -i /tmp/k.fdt -o /tmp/othermap.fdt set / preserved-memory-map u64:0x1000
+		if run_log warn $KEXEC --dry-run -l --kho-fdt /tmp/othermap.fdt "$KERNEL" &&
+			grep -q 'warning: .*preserved-memory-map' /tmp/out.warn; then
+			kk_pass "--kho-fdt with another preserved-memory-map: warned"
+		else
+			kk_fail "--kho-fdt with another preserved-memory-map: warned"
+		fi
+		not_loaded "after the --dry-run with another preserved-memory-map"
+		load_next load --kho-fdt /tmp/k.fdt || return
+		out_has load "FDT source is the file" 'KHO: handing over kho-v[0-9]+, --kho-fdt file'
+		# The file changes after the load: exec must refuse, --force not.
+		run_log edit "$INJECT" -i /tmp/k.fdt -o /tmp/k.fdt set / kk-note str:changed-after-load
+		if run_log stale $KEXEC -e; then
+			kk_fail "kexec -e with a changed --kho-fdt file is refused"
+		elif grep -qiE 'stale' /tmp/out.stale && grep -q '/tmp/k.fdt' /tmp/out.stale; then
+			kk_pass "kexec -e refuses a changed --kho-fdt file: $(cat /tmp/out.stale)"
+		else
+			kk_fail "kexec -e refusal says stale and names the file: $(cat /tmp/out.stale)"
+		fi
+		if [ "$($KEXEC -S 2>&1)" = loaded ]; then
+			kk_pass "still loaded after the refusal"
+		else
+			kk_fail "still loaded after the refusal"
+		fi
+		exec_next --force ;;
+	1)
+		check_handover 1
+		check_test_kho
+		check_pmsg "kk-pmsg from A via --kho-fdt"
+		luo_restore kk-a 16
+		# What came in is the file as loaded, not the live page nor the
+		# file as changed later.
+		if grep -q kexec-kho-test "$KHO_DBG/in/fdt" && ! grep -q changed-after-load "$KHO_DBG/in/fdt"; then
+			kk_pass "kho/in/fdt is the --kho-fdt file as loaded (has kk-note 'kexec-kho-test')"
+		else
+			kk_fail "kho/in/fdt is the --kho-fdt file as loaded"
+		fi ;;
+	esac
+}
+
+case_dbgfs() {
+	local f t
+	case $STAGE in
+	0)
+		f=$(wc -c < "$KHO_DBG/out/fdt")
+		t=$(fdt_totalsize "$KHO_DBG/out/fdt")
+		if [ "$f" = "$t" ]; then
+			kk_pass "kho/out/fdt is complete without late KHO users ($f = totalsize $t)"
+		else
+			kk_fail "kho/out/fdt is complete without late KHO users (file $f, totalsize $t)"
+		fi
+		echo "KK-FDT-SHA: $(sha256sum < "$KHO_DBG/out/fdt" | cut -d' ' -f1)"
+		: > /tmp/empty
+		mount --bind /tmp/empty /proc/kcore || { kk_fail "hide /proc/kcore"; return; }
+		load_next load --kho
+		umount /proc/kcore
+		out_has load "FDT source is the debugfs copy" 'KHO: handing over kho-v[0-9]+, complete debugfs copy'
+		out_has load "says why the live page was not used" 'KHO: live FDT not used: '
+		exec_next ;;
+	1)
+		check_handover 1
+		echo "KK-IN-FDT-SHA: $(sha256sum < "$KHO_DBG/in/fdt" | cut -d' ' -f1)" ;;
+	esac
+}
+
+# Scratch [2 + N] must lie in NUMA node N (Initmem setup node N [mem A-B]).
+per_node_scratch() {
+	local i=0 p l node lo hi
+	while read -r p l; do
+		node=$((i - 2))
+		i=$((i + 1))
+		[ $node -ge 0 ] || continue
+		set -- $(dmesg | sed -n "s/.*Initmem setup node $node \[mem \(0x[0-9a-f]*\)-\(0x[0-9a-f]*\)\].*/\1 \2/p")
+		lo=${1:-} hi=${2:-}
+		if [ -n "$lo" ] && [ $((l)) -gt 0 ] && [ $((p)) -ge $((lo)) ] && [ $((p + l - 1)) -le $((hi)) ]; then
+			kk_pass "scratch[$((node + 2))] $p+$l lies in node $node [$lo-$hi]"
+		else
+			kk_fail "scratch[$((node + 2))] $p+$l lies in node $node [${lo:-?}-${hi:-?}]"
+		fi
+	done <<EOF
+$(paste "$KHO_DBG/out/scratch_phys" "$KHO_DBG/out/scratch_len")
+EOF
+}
+
+case_numa() {
+	local n
+	case $STAGE in
+	0)
+		n=$(grep -c . "$KHO_DBG/out/scratch_len")
+		if [ "$n" -ge 4 ]; then
+			kk_pass "$n scratch regions (low, global, one per node)"
+		else
+			kk_fail "per-node scratch: $n regions, expected >= 4"
+		fi
+		per_node_scratch
+		write_pmsg "kk-pmsg from A on NUMA"
+		luo_save kk-a 16
+		load_next load || return
+		out_has load "FDT source is the live page" 'KHO: handing over kho-v[0-9]+, live FDT page'
+		exec_next ;;
+	1)
+		kk_check "two NUMA nodes" test -d /sys/devices/system/node/node1
+		per_node_scratch
+		check_handover 1
+		check_test_kho
+		check_pmsg "kk-pmsg from A on NUMA"
+		luo_restore kk-a 16 ;;
+	esac
+}
+
+case_off() {
+	if [ -d "$KHO_DBG" ]; then
+		kk_fail "kho=off: no $KHO_DBG"
+	else
+		kk_pass "kho=off: no $KHO_DBG"
+	fi
+	expect_error "--kho on a kho=off kernel" 'kho' $KEXEC -l --kho "$KERNEL"
+	# Without --kho the same load is fine and hands nothing over.
+	if run_log dry $KEXEC -d --dry-run -l "$KERNEL" && grep -q 'KHO: not handing over' /tmp/out.dry; then
+		kk_pass "kho=off: a plain load does not hand over"
+	else
+		kk_fail "kho=off: a plain load does not hand over"
+	fi
+	not_loaded "after --dry-run"
+}
+
+say "case '$CASE' stage $STAGE: $CMDLINE"
+show_kernel
+case $CASE in
+	load) case_load ;;
+	file) case_file ;;
+	kfdt) case_kfdt ;;
+	dbgfs) case_dbgfs ;;
+	numa) case_numa ;;
+	off) case_off ;;
+	*) kk_fail "unknown kkcase '$CASE'" ;;
+esac
+kk_done
