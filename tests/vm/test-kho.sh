@@ -48,7 +48,7 @@ DEFAULT_TEXT=ffffffff81000000	# _text without KASLR
 # file; kernels are told apart by the "Linux version" banner.
 section() {
 	local log=$1 n=$2 out=$1.k$2
-	awk -v want="$n" '/Linux version [0-9]/ { k++ } k == want + 1' "$log" > "$out"
+	awk -v want="$n" '/Linux version [0-9]/ { k++ } k == want + 1' "$log" > "$out" 2>/dev/null || true
 	echo "$out"
 }
 

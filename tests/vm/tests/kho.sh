@@ -296,7 +296,7 @@ negatives() {
 	total=$(scratch_total)
 	big=$(( (total >> 20) + 16 ))
 	dd if=/dev/zero of=/tmp/big.img bs=1M count=0 seek=$big 2>/dev/null
-	expect_error "initrd of $big MiB > scratch $((total >> 20)) MiB" 'initrd' \
+	expect_error "initrd of $big MiB > scratch $((total >> 20)) MiB" 'initrd.*needs' \
 		$KEXEC -l "$KERNEL" --initrd=/tmp/big.img
 	rm -f /tmp/big.img
 
