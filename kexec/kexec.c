@@ -54,6 +54,19 @@ static void print_kho(const struct kho_handover *h)
 		printf("KHO: scratch[%zu] 0x%016" PRIx64 " size 0x%" PRIx64 "%s\n",
 		       i, h->scratch[i].addr, h->scratch[i].size,
 		       h->scratch[i].size ? "" : " (empty, not used)");
+	if (h->own_scratch)
+		printf("KHO: the running kernel has no KHO: scratch chosen by %s, %" PRIu64
+		       " MiB to stay free for the next kernel's early allocations\n",
+		       h->scratch_auto ? "the loader's sizing rule" : "--kho-scratch",
+		       h->scratch_need >> 20);
+	if (h->empty_map)
+		printf("KHO: empty preserved-memory map at 0x%" PRIx64 "\n",
+		       h->mem_map);
+	if (h->edited && h->source == KHO_SRC_LIVE)
+		printf("KHO: the live FDT is handed over as a copy, to add the blobs\n");
+	for (i = 0; i < h->nr_blobs; i++)
+		printf("KHO: blob %s: %zu bytes at 0x%" PRIx64 "\n",
+		       h->blobs[i].name, h->blobs[i].size, h->blobs[i].phys);
 	if (h->why_not_live[0] && h->source != KHO_SRC_LIVE)
 		printf("KHO: live FDT not used: %s\n", h->why_not_live);
 	if (h->why_not_debugfs[0] && h->source != KHO_SRC_DEBUGFS)

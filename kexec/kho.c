@@ -29,6 +29,7 @@
 #include "kcore.h"
 #include "kho.h"
 #include "options.h"
+#include "placement.h"
 #include "sha256.h"
 
 #define KHO_COMPAT_PREFIX "kho-v"
@@ -43,6 +44,14 @@
 #define KHO_READ_TRIES 5
 #define DEBUGFS_MOUNT "/sys/kernel/debug"
 #define DEBUGFS_MAGIC_NR 0x64626720
+/*
+ * For sizing scratch before the image is parsed: a bzImage's init_size
+ * is about five times its file size; the rest is boot parameters, the
+ * purgatory and page rounding.
+ */
+#define KHO_KERNEL_GROWTH 8
+#define KHO_LOAD_SLACK (2ULL << 20)
+#define KHO_LOW_FLOOR (1ULL << 20)
 
 static size_t kho_page_size(void)
 {
@@ -58,6 +67,30 @@ static uint64_t get_u64(const void *p)
 
 	memcpy(&v, p, sizeof(v));
 	return v;
+}
+
+bool kho_hands_copy(const struct kho_handover *h)
+{
+	return h->source != KHO_SRC_LIVE || h->edited;
+}
+
+/*
+ * The first change to fdt: remember the source's digest for staleness,
+ * and stop pointing the next kernel at the live page, which lacks the
+ * change. The live snapshot becomes the base exec compares against.
+ */
+static void mark_edited(struct kho_handover *h)
+{
+	if (h->edited)
+		return;
+	sha256(h->fdt, h->fdt_len, h->src_digest);
+	h->edited = true;
+	if (h->source == KHO_SRC_LIVE) {
+		h->has_base = true;
+		memcpy(h->base_digest, h->src_digest, KHO_DIGEST_SIZE);
+		h->fdt_phys = 0;
+		h->fdt_size = h->fdt_len;
+	}
 }
 
 /* ---- validation ---- */
@@ -694,6 +727,440 @@ static int read_fdt_file(const char *path, struct kho_handover *h,
 	return 0;
 }
 
+/* ---- --kho-blob ---- */
+
+/* Devicetree node-name characters, without '@': see add_blob_nodes(). */
+static bool blob_name_ok(const char *name, size_t len)
+{
+	size_t i;
+
+	if (!len || len > KHO_BLOB_NAME_MAX)
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned char c = name[i];
+
+		if (!isalnum(c) && !strchr(",._+-", c))
+			return false;
+	}
+	return true;
+}
+
+static int read_blob(const char *spec, struct kho_blob *b, struct errbuf *e)
+{
+	const char *eq = strchr(spec, '=');
+	size_t n = eq ? (size_t)(eq - spec) : 0;
+	int ret;
+
+	if (!eq || !blob_name_ok(spec, n))
+		return err_set(e, -EINVAL,
+			       "--kho-blob '%.80s': NAME must be 1 to %d of A-Z a-z 0-9 , . _ + -",
+			       spec, KHO_BLOB_NAME_MAX);
+	memcpy(b->name, spec, n);
+	b->name[n] = '\0';
+	snprintf(b->seg_name, sizeof(b->seg_name), "kho-blob %s", b->name);
+	ret = read_file(eq + 1, KHO_BLOB_MAX, &b->data, &b->size, e);
+	if (ret)
+		return err_prefix(e, ret, "--kho-blob %s", b->name);
+	if (!b->size)
+		return err_set(e, -ENODATA, "--kho-blob %s: %s is empty",
+			       b->name, eq + 1);
+	return 0;
+}
+
+/*
+ * The kernel finds a subsystem's node with fdt_subnode_offset(), which
+ * also matches "NAME@unit": such a node is taken as NAME too.
+ */
+static int blob_conflict(const void *fdt, const char *name, struct errbuf *e)
+{
+	size_t n = strlen(name);
+	const char *other;
+	int node, len;
+
+	fdt_for_each_subnode(node, fdt, 0) {
+		other = fdt_get_name(fdt, node, &len);
+		if (!other || (size_t)len < n || memcmp(other, name, n))
+			continue;
+		if ((size_t)len == n || other[n] == '@')
+			return err_set(e, -EEXIST,
+				       "--kho-blob %s: the KHO FDT already has a node \"%.*s\"",
+				       name, len, other);
+	}
+	return 0;
+}
+
+/* preserved-data 0 until the arch code places the blob. */
+static int add_blob_node(void *fdt, const struct kho_blob *b,
+			 struct errbuf *e)
+{
+	uint64_t zero = 0, size = b->size;
+	int node, ret;
+
+	ret = blob_conflict(fdt, b->name, e);
+	if (ret)
+		return ret;
+	node = fdt_add_subnode(fdt, 0, b->name);
+	ret = node < 0 ? node : fdt_setprop(fdt, node, KHO_DATA_PROP, &zero,
+					    sizeof(zero));
+	if (!ret)
+		ret = fdt_setprop(fdt, node, KHO_SIZE_PROP, &size, sizeof(size));
+	if (ret)
+		return err_set(e, -EINVAL, "--kho-blob %s: cannot add its node: %s",
+			       b->name, fdt_strerror(ret));
+	return 0;
+}
+
+static int add_blob_nodes(struct kho_handover *h, const struct kho_blob *b,
+			  size_t nr, struct errbuf *e)
+{
+	/* A node: header, name, two 8-byte properties; the strings once. */
+	size_t room = h->fdt_len + 64 + nr * (KHO_BLOB_NAME_MAX + 96);
+	void *buf;
+	size_t i;
+	int ret;
+
+	buf = malloc(room);
+	if (!buf)
+		return err_set(e, -ENOMEM, "out of memory adding KHO blobs");
+	ret = fdt_open_into(h->fdt, buf, room);
+	if (ret) {
+		free(buf);
+		return err_set(e, -EBADMSG, "cannot edit the KHO FDT: %s",
+			       fdt_strerror(ret));
+	}
+	for (i = 0; i < nr && !ret; i++)
+		ret = add_blob_node(buf, &b[i], e);
+	if (!ret && fdt_pack(buf))
+		ret = err_set(e, -EINVAL, "cannot pack the KHO FDT");
+	if (!ret)
+		ret = kho_validate_fdt(buf, fdt_totalsize(buf), NULL, 0, NULL,
+				       e);
+	if (ret) {
+		free(buf);
+		return ret;
+	}
+	mark_edited(h);
+	free(h->fdt);
+	h->fdt = buf;
+	h->fdt_len = fdt_totalsize(buf);
+	h->fdt_size = h->fdt_len;
+	return 0;
+}
+
+static void free_blobs(struct kho_blob *b, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		free(b[i].data);
+	free(b);
+}
+
+int kho_add_blobs(struct kho_handover *h, const char *const *specs,
+		  size_t nr, struct errbuf *e)
+{
+	struct kho_blob *b;
+	uint64_t total = 0;
+	size_t i;
+	int ret = 0;
+
+	if (!nr)
+		return 0;
+	if (!h->fdt || !h->fdt_len)
+		return err_set(e, -EINVAL, "--kho-blob: no KHO FDT to add to");
+	if (h->blobs)
+		return err_set(e, -EBUSY, "--kho-blob: blobs were added already");
+	b = calloc(nr, sizeof(*b));
+	if (!b)
+		return err_set(e, -ENOMEM, "out of memory reading KHO blobs");
+	for (i = 0; i < nr && !ret; i++) {
+		ret = read_blob(specs[i], &b[i], e);
+		total += b[i].size;
+		if (!ret && total > KHO_BLOBS_TOTAL_MAX)
+			ret = err_set(e, -EFBIG,
+				      "--kho-blob: the blobs take more than the %u MiB allowed together",
+				      KHO_BLOBS_TOTAL_MAX >> 20);
+	}
+	if (!ret)
+		ret = add_blob_nodes(h, b, nr, e);
+	if (ret) {
+		free_blobs(b, nr);
+		return ret;
+	}
+	h->blobs = b;
+	h->nr_blobs = nr;
+	return 0;
+}
+
+static int set_u64_prop(void *fdt, int node, const char *prop, uint64_t v)
+{
+	/* CPU byte order, as the kernel writes and reads these. */
+	return fdt_setprop_inplace(fdt, node, prop, &v, sizeof(v));
+}
+
+int kho_set_blob_phys(struct kho_handover *h, size_t i, uint64_t phys,
+		      struct errbuf *e)
+{
+	int node, ret;
+
+	if (i >= h->nr_blobs || !phys)
+		return err_set(e, -EINVAL, "KHO: no blob %zu to place at 0x%llx",
+			       i, (unsigned long long)phys);
+	node = fdt_subnode_offset(h->fdt, 0, h->blobs[i].name);
+	ret = node < 0 ? node : set_u64_prop(h->fdt, node, KHO_DATA_PROP, phys);
+	if (ret)
+		return err_set(e, -EINVAL, "KHO: cannot point node %s at its blob: %s",
+			       h->blobs[i].name, fdt_strerror(ret));
+	h->blobs[i].phys = phys;
+	return 0;
+}
+
+int kho_set_mem_map(struct kho_handover *h, void *fdt_copy, uint64_t phys,
+		    struct errbuf *e)
+{
+	int ret;
+
+	if (!h->empty_map || !phys || (phys & (KHO_SCRATCH_ALIGN - 1)))
+		return err_set(e, -EINVAL,
+			       "KHO: no empty preserved-memory map to place at 0x%llx",
+			       (unsigned long long)phys);
+	ret = set_u64_prop(h->fdt, 0, KHO_MEM_MAP_PROP, phys);
+	if (!ret && fdt_copy)
+		ret = set_u64_prop(fdt_copy, 0, KHO_MEM_MAP_PROP, phys);
+	if (ret)
+		return err_set(e, -EINVAL,
+			       "KHO: cannot point preserved-memory-map at the empty map: %s",
+			       fdt_strerror(ret));
+	h->mem_map = phys;
+	return 0;
+}
+
+/* ---- scratch the loader chooses (--kho-scratch) ---- */
+
+static const char *const scratch_names[OPT_MAX_KHO_SCRATCH] = {
+	"KHO scratch[0]", "KHO scratch[1]", "KHO scratch[2]",
+	"KHO scratch[3]", "KHO scratch[4]", "KHO scratch[5]",
+	"KHO scratch[6]", "KHO scratch[7]",
+};
+
+static bool ram_above(const struct mem_map *m, uint64_t limit)
+{
+	size_t i;
+
+	for (i = 0; i < m->nr; i++) {
+		if (m->r[i].type == MEM_RAM && m->r[i].end > limit)
+			return true;
+	}
+	return false;
+}
+
+static bool granule_up(uint64_t v, uint64_t *out)
+{
+	if (v > UINT64_MAX - (KHO_SCRATCH_GRANULE - 1))
+		return false;
+	*out = (v + KHO_SCRATCH_GRANULE - 1) & ~(KHO_SCRATCH_GRANULE - 1);
+	return true;
+}
+
+uint64_t kho_scratch_budget(const struct mem_map *sysmem)
+{
+	uint64_t b = KHO_BUDGET_BASE +
+		     memmap_total(sysmem, MEM_RAM) / KHO_BUDGET_RAM_DIV;
+
+	if (ram_above(sysmem, KHO_LOWMEM_LIMIT))
+		b += KHO_BUDGET_SWIOTLB;
+	return b;
+}
+
+/* "auto": the segments and the fixed needs low, the RAM share global. */
+static void auto_wants(const struct mem_map *sysmem, uint64_t load_bytes,
+		       struct opt_kho_scratch *w, size_t *n)
+{
+	uint64_t low = KHO_BUDGET_BASE, global;
+
+	if (ram_above(sysmem, KHO_LOWMEM_LIMIT))
+		low += KHO_BUDGET_SWIOTLB;
+	low = load_bytes > UINT64_MAX / 2 ? UINT64_MAX / 2 : low + load_bytes;
+	global = memmap_total(sysmem, MEM_RAM) / KHO_BUDGET_RAM_DIV;
+	if (global < KHO_SCRATCH_GRANULE)
+		global = KHO_SCRATCH_GRANULE;
+	memset(w, 0, 2 * sizeof(*w));
+	w[0].size = low;
+	w[1].size = global;
+	*n = 2;
+}
+
+static int check_want(size_t i, struct opt_kho_scratch *w, struct errbuf *e)
+{
+	if (!w->size || !granule_up(w->size, &w->size))
+		return err_set(e, -ERANGE,
+			       "--kho-scratch region %zu: size 0x%llx is not usable",
+			       i, (unsigned long long)w->size);
+	if (!w->has_addr)
+		return 0;
+	if (w->addr & (KHO_SCRATCH_GRANULE - 1))
+		return err_set(e, -EINVAL,
+			       "--kho-scratch region %zu at 0x%llx is not aligned to %llu MiB, the next kernel's scratch granule",
+			       i, (unsigned long long)w->addr,
+			       KHO_SCRATCH_GRANULE >> 20);
+	if (w->addr < KHO_LOW_FLOOR)
+		return err_set(e, -EINVAL,
+			       "--kho-scratch region %zu at 0x%llx starts below 1 MiB, which the next kernel manages itself",
+			       i, (unsigned long long)w->addr);
+	if (w->addr > UINT64_MAX - w->size)
+		return err_set(e, -ERANGE,
+			       "--kho-scratch region %zu at 0x%llx wraps around",
+			       i, (unsigned long long)w->addr);
+	if (i == 0 && w->addr + w->size > KHO_LOWMEM_LIMIT)
+		return err_set(e, -EINVAL,
+			       "--kho-scratch region 0 [0x%llx, 0x%llx) must lie below 4 GiB: the next kernel's low-memory allocations come from it",
+			       (unsigned long long)w->addr,
+			       (unsigned long long)(w->addr + w->size));
+	return 0;
+}
+
+static int place_want(struct plan *p, size_t i,
+		      const struct opt_kho_scratch *w, uint64_t *addr,
+		      struct errbuf *e)
+{
+	struct segment s = {
+		.name = scratch_names[i],
+		.memsz = w->size,
+		.align = KHO_SCRATCH_GRANULE,
+		.min = KHO_LOW_FLOOR,
+		.max = i == 0 ? KHO_LOWMEM_LIMIT : 0,
+		.top_down = true,
+		.fixed = w->has_addr,
+		.mem = w->addr,
+	};
+	struct errbuf tmp = { 0 };
+	int idx;
+
+	if (w->has_addr)
+		s.min = s.max = 0;
+	idx = plan_add(p, &s, &tmp);
+	if (idx >= 0) {
+		*addr = p->seg[idx].mem;
+		return 0;
+	}
+	if (w->has_addr && idx == -EADDRNOTAVAIL)
+		return err_set(e, idx,
+			       "--kho-scratch region %zu [0x%llx, 0x%llx) is not inside System RAM",
+			       i, (unsigned long long)w->addr,
+			       (unsigned long long)(w->addr + w->size));
+	if (w->has_addr)
+		return err_set(e, idx, "--kho-scratch: %s", err_str(&tmp, idx));
+	return err_set(e, idx, "--kho-scratch: no room in RAM for region %zu of %llu MiB%s: %s",
+		       i, (unsigned long long)(w->size >> 20),
+		       i == 0 ? " below 4 GiB" : "", err_str(&tmp, idx));
+}
+
+int kho_choose_scratch(const struct kexec_opts *o,
+		       const struct mem_map *sysmem, uint64_t load_bytes,
+		       struct kho_scratch **s, size_t *nr, struct errbuf *e)
+{
+	struct opt_kho_scratch w[OPT_MAX_KHO_SCRATCH];
+	struct kho_scratch *out = NULL;
+	struct plan p;
+	size_t n, i, pass;
+	int ret;
+
+	*s = NULL;
+	*nr = 0;
+	if (!sysmem)
+		return err_set(e, -EINVAL, "--kho-scratch needs the memory map");
+	if (o->kho_scratch_auto) {
+		auto_wants(sysmem, load_bytes, w, &n);
+	} else {
+		if (o->nr_kho_scratch <= 0 ||
+		    o->nr_kho_scratch > OPT_MAX_KHO_SCRATCH)
+			return err_set(e, -E2BIG,
+				       "--kho-scratch takes 1 to %d regions",
+				       OPT_MAX_KHO_SCRATCH);
+		n = o->nr_kho_scratch;
+		memcpy(w, o->kho_scratch, n * sizeof(*w));
+	}
+	for (i = 0; i < n; i++) {
+		ret = check_want(i, &w[i], e);
+		if (ret)
+			return ret;
+	}
+	out = calloc(n, sizeof(*out));
+	if (!out)
+		return err_set(e, -ENOMEM, "out of memory choosing KHO scratch");
+	ret = plan_init(&p, sysmem);
+	if (ret) {
+		free(out);
+		return err_set(e, ret, "cannot use the memory map for KHO scratch");
+	}
+	/* The given addresses first, so the chosen ones steer around them. */
+	for (pass = 0; pass < 2 && !ret; pass++) {
+		for (i = 0; i < n && !ret; i++) {
+			if (w[i].has_addr != !pass)
+				continue;
+			out[i].size = w[i].size;
+			ret = place_want(&p, i, &w[i], &out[i].addr, e);
+		}
+	}
+	if (!ret)
+		ret = check_scratch(out, n, sysmem, e);
+	plan_free(&p);
+	if (ret) {
+		free(out);
+		return ret;
+	}
+	*s = out;
+	*nr = n;
+	return 0;
+}
+
+/* ---- after the arch loader ---- */
+
+int kho_finish(struct kho_handover *h, uint64_t seg_bytes, struct errbuf *e)
+{
+	const void *p;
+	uint64_t total = 0, left;
+	size_t i;
+	int len;
+
+	if (!h)
+		return 0;
+	for (i = 0; i < h->nr_blobs; i++) {
+		if (!h->blobs[i].phys)
+			return err_set(e, -ENOSYS,
+				       "KHO: --kho-blob %s was not placed: this architecture's loader cannot hand blobs over yet",
+				       h->blobs[i].name);
+	}
+	if (h->empty_map && h->mem_map == KHO_MEM_MAP_PLACEHOLDER)
+		return err_set(e, -ENOSYS,
+			       "KHO: the empty preserved-memory map was not placed: this architecture's loader cannot hand over from a kernel without KHO yet");
+	if (kho_hands_copy(h)) {
+		p = h->fdt ? fdt_getprop(h->fdt, 0, KHO_MEM_MAP_PROP, &len) :
+			     NULL;
+		if (!p || len != sizeof(uint64_t) ||
+		    get_u64(p) == KHO_MEM_MAP_PLACEHOLDER)
+			return err_set(e, -EINVAL,
+				       "KHO: refusing to hand over an FDT whose preserved-memory-map is kho-inject's placeholder: the next kernel would read a bogus address");
+	}
+	if (!h->own_scratch)
+		return 0;
+	for (i = 0; i < h->nr_scratch; i++)
+		total += h->scratch[i].size;
+	left = total > seg_bytes ? total - seg_bytes : 0;
+	if (left >= h->scratch_need)
+		return 0;
+	if (h->scratch_auto)
+		return err_set(e, -ENOSPC,
+			       "KHO: %llu MiB of the chosen scratch stay free after the segments, the next kernel needs about %llu MiB for its early allocations: give --kho-scratch sizes",
+			       (unsigned long long)(left >> 20),
+			       (unsigned long long)(h->scratch_need >> 20));
+	snprintf(h->warning, sizeof(h->warning),
+		 "--kho-scratch leaves %llu MiB free after the segments; the next kernel may need about %llu MiB for its early allocations",
+		 (unsigned long long)(left >> 20),
+		 (unsigned long long)(h->scratch_need >> 20));
+	return 0;
+}
+
 /* ---- policy ---- */
 
 static void note(char *dst, size_t size, const struct errbuf *e, int err)
@@ -778,6 +1245,10 @@ static int use_file(const char *root, const char *path,
 	ret = read_fdt_file(path, h, e);
 	if (ret)
 		return ret;
+	if (h->mem_map == KHO_MEM_MAP_PLACEHOLDER)
+		return err_set(e, -EINVAL,
+			       "%s has kho-inject's placeholder preserved-memory-map 0x%llx, which is for --kho-scratch from a kernel without KHO; this kernel has KHO on: hand over its own FDT or an edited copy of it",
+			       path, KHO_MEM_MAP_PLACEHOLDER);
 	/* Not being able to see the kernel's FDT is fine: the user chose. */
 	if (read_kernel_fdt(root, &k, &tmp))
 		goto out;
@@ -808,6 +1279,96 @@ static bool any_scratch(const struct kho_handover *h)
 	return false;
 }
 
+static uint64_t file_bytes(const char *path)
+{
+	struct stat st;
+
+	if (!path || stat(path, &st) || st.st_size < 0)
+		return 0;
+	return (uint64_t)st.st_size;
+}
+
+/* What the segments will take, before the image is parsed: a guess. */
+static uint64_t load_estimate(const struct kexec_opts *o,
+			      const struct kho_handover *h)
+{
+	uint64_t n = KHO_LOAD_SLACK + h->fdt_len +
+		     KHO_KERNEL_GROWTH * file_bytes(o->kernel) +
+		     file_bytes(o->initrd);
+	size_t i;
+
+	for (i = 0; i < h->nr_blobs; i++)
+		n += h->blobs[i].size + KHO_SCRATCH_ALIGN;
+	return n;
+}
+
+/*
+ * Without KHO in the running kernel nothing of its memory is preserved:
+ * a node the file brings would point the next kernel at memory that is
+ * not kept. Only --kho-blob nodes, whose copies we place, make sense.
+ */
+static int check_no_subnodes(const struct kho_handover *h, struct errbuf *e)
+{
+	int node = fdt_first_subnode(h->fdt, 0);
+
+	if (node < 0)
+		return 0;
+	return err_set(e, -EINVAL,
+		       "%s has a node \"%s\": the running kernel has no KHO, so nothing it points at is preserved (hand data over with --kho-blob)",
+		       h->src_path, fdt_get_name(h->fdt, node, NULL) ?: "?");
+}
+
+/* The map the file names means nothing here: ours is empty, placed later. */
+static int take_empty_map(struct kho_handover *h, struct errbuf *e)
+{
+	int ret;
+
+	if (h->mem_map != KHO_MEM_MAP_PLACEHOLDER)
+		snprintf(h->warning, sizeof(h->warning),
+			 "%.100s names a preserved-memory-map (0x%llx) but the running kernel has no KHO: an empty map replaces it",
+			 h->src_path, (unsigned long long)h->mem_map);
+	mark_edited(h);
+	ret = set_u64_prop(h->fdt, 0, KHO_MEM_MAP_PROP,
+			   KHO_MEM_MAP_PLACEHOLDER);
+	if (ret)
+		return err_set(e, -EINVAL, "%s: cannot set preserved-memory-map: %s",
+			       h->src_path, fdt_strerror(ret));
+	h->mem_map = KHO_MEM_MAP_PLACEHOLDER;
+	h->empty_map = true;
+	return 0;
+}
+
+static int prepare_own_scratch(const struct kexec_opts *o,
+			       const struct mem_map *sysmem,
+			       struct kho_handover **out, struct errbuf *e)
+{
+	struct kho_handover *h;
+	int ret;
+
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return err_set(e, -ENOMEM, "out of memory preparing KHO");
+	ret = read_fdt_file(o->kho_fdt, h, e);
+	if (!ret)
+		ret = check_no_subnodes(h, e);
+	if (!ret)
+		ret = take_empty_map(h, e);
+	if (!ret)
+		ret = kho_add_blobs(h, o->kho_blob, o->nr_kho_blobs, e);
+	if (!ret)
+		ret = kho_choose_scratch(o, sysmem, load_estimate(o, h),
+					 &h->scratch, &h->nr_scratch, e);
+	if (ret) {
+		kho_free(h);
+		return ret;
+	}
+	h->own_scratch = true;
+	h->scratch_auto = o->kho_scratch_auto;
+	h->scratch_need = kho_scratch_budget(sysmem);
+	*out = h;
+	return 0;
+}
+
 int kho_prepare(const char *root, const struct kexec_opts *o,
 		const struct mem_map *sysmem, struct kho_handover **out,
 		struct errbuf *e)
@@ -821,6 +1382,12 @@ int kho_prepare(const char *root, const struct kexec_opts *o,
 	ret = kho_running(root, e);
 	if (ret < 0)
 		return ret;
+	if (opt_kho_scratch_given(o)) {
+		if (ret)
+			return err_set(e, -EBUSY,
+				       "--kho-scratch is for a running kernel without KHO; this one has KHO on and its own scratch: leave --kho-scratch out");
+		return prepare_own_scratch(o, sysmem, out, e);
+	}
 	if (!ret) {
 		if (o->kho != KHO_REQUIRE)
 			return 0;
@@ -841,6 +1408,8 @@ int kho_prepare(const char *root, const struct kexec_opts *o,
 		ret = use_file(root, o->kho_fdt, h, e);
 	else
 		ret = pick_live_or_debugfs(root, h, sysmem, e);
+	if (!ret)
+		ret = kho_add_blobs(h, o->kho_blob, o->nr_kho_blobs, e);
 	if (ret)
 		goto fail;
 	*out = h;
@@ -873,6 +1442,7 @@ void kho_free(struct kho_handover *h)
 		return;
 	free(h->fdt);
 	free(h->scratch);
+	free_blobs(h->blobs, h->nr_blobs);
 	free(h);
 }
 
@@ -950,6 +1520,9 @@ int kho_record_save(const char *root, const struct kho_handover *h,
 
 	if (kho_digest(h, d))
 		return err_set(e, -EINVAL, "no KHO FDT to record");
+	/* What exec can re-read and compare is the source, not our edit. */
+	if (h->edited)
+		memcpy(d, h->src_digest, sizeof(d));
 	if (strchr(h->src_path, '\n'))
 		return err_set(e, -EINVAL, "KHO source path has a newline");
 	hex_digest(d, dig);
@@ -1093,7 +1666,21 @@ int kho_record_check(const char *root, const struct kho_record *r,
 
 	switch (r->source) {
 	case KHO_SRC_LIVE:
-		return 0;
+		/* The page itself is never stale; a copy of it (blobs) can be. */
+		if (!r->has_base)
+			return 0;
+		ret = read_kernel_fdt(root, &k, &tmp);
+		if (ret) {
+			err_set(e, ret,
+				"cannot re-read the running kernel's KHO FDT to check the copy loaded: %s",
+				err_str(&tmp, ret));
+			break;
+		}
+		kho_digest(&k, d);
+		if (memcmp(d, r->base_digest, sizeof(d)))
+			ret = err_set(e, -ESTALE,
+				      "the running kernel's KHO FDT changed since load (a subsystem added or removed preserved data): the copy loaded with the --kho-blob nodes no longer describes it");
+		break;
 	case KHO_SRC_FILE:
 		ret = check_file(r, e);
 		if (ret || !r->has_base)

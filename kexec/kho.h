@@ -31,6 +31,38 @@ struct kexec_opts;
 #define KHO_MAX_SCRATCH 1024
 #define KHO_MAX_SUBNODES 1024
 
+/*
+ * What "kho-inject new" writes as preserved-memory-map when it has no
+ * real map to point at: non-zero and page aligned, so the FDT validates,
+ * and above any physical address. Only a --kho-scratch handover may take
+ * such an FDT, and it replaces the value with an empty map of its own.
+ */
+#define KHO_MEM_MAP_PLACEHOLDER 0xfffffffffffff000ULL
+
+/*
+ * --kho-blob: each file at most KHO_BLOB_MAX, all of them together at
+ * most KHO_BLOBS_TOTAL_MAX (the copies take the next kernel's memory for
+ * good). Names are what the next kernel's debugfs shows.
+ */
+#define KHO_BLOB_MAX (64U << 20)
+#define KHO_BLOBS_TOTAL_MAX (128U << 20)
+#define KHO_BLOB_NAME_MAX 63
+
+/*
+ * Scratch the loader chooses itself (--kho-scratch). The next kernel
+ * gives scratch to its page allocator as CMA pageblocks and frees memory
+ * in MAX_PAGE_ORDER blocks, so it sizes and aligns its own scratch to
+ * SCRATCH_ALIGNMENT_BYTES (4 MiB with 4 KiB pages); so do we. Region [0]
+ * serves memblock_alloc_low() (swiotlb, ...): below ARCH_LOW_ADDRESS_LIMIT,
+ * 4 GiB on x86 and on arm64 without a smaller DMA zone.
+ */
+#define KHO_SCRATCH_GRANULE (4ULL << 20)
+#define KHO_LOWMEM_LIMIT (1ULL << 32)
+/* The sizing rule; see kho_scratch_budget(). */
+#define KHO_BUDGET_BASE (64ULL << 20)
+#define KHO_BUDGET_SWIOTLB (64ULL << 20)
+#define KHO_BUDGET_RAM_DIV 50	/* 2% of RAM: struct pages are 1.6% */
+
 /* Where load leaves what it handed over, for exec to check staleness. */
 #define KHO_RECORD_DIR "/run/kexec-kho"
 #define KHO_RECORD KHO_RECORD_DIR "/loaded"
@@ -42,6 +74,15 @@ struct kho_scratch {
 	uint64_t size;
 };
 _Static_assert(sizeof(struct kho_scratch) == 16, "kho_scratch");
+
+/* One --kho-blob NAME=FILE. */
+struct kho_blob {
+	char name[KHO_BLOB_NAME_MAX + 1];
+	char seg_name[KHO_BLOB_NAME_MAX + 16];	/* "kho-blob NAME", for plans */
+	void *data;
+	size_t size;
+	uint64_t phys;		/* set by the arch code once placed */
+};
 
 enum kho_fdt_source {
 	KHO_SRC_NONE,
@@ -85,7 +126,35 @@ struct kho_handover {
 	char why_not_debugfs[256];
 	/* Something the user should hear about that did not stop us. */
 	char warning[256];
+
+	/*
+	 * --kho-blob: the files, placed by the arch code in memory the next
+	 * kernel reserves; their nodes in fdt point at them once placed.
+	 */
+	struct kho_blob *blobs;
+	size_t nr_blobs;
+	/*
+	 * fdt is not the source as it was read (blobs were added, the map
+	 * replaced): a copy is handed over even for KHO_SRC_LIVE, and the
+	 * staleness record compares the source's digest, kept here.
+	 */
+	bool edited;
+	uint8_t src_digest[KHO_DIGEST_SIZE];
+	/*
+	 * --kho-scratch: the running kernel has no KHO. The loader chose
+	 * the scratch, and supplies an empty preserved-memory map: one
+	 * zeroed page the arch code places (mem_map is its address then).
+	 * scratch_need is what must stay free for the next kernel's early
+	 * allocations; scratch_auto when the loader also chose the sizes.
+	 */
+	bool own_scratch;
+	bool scratch_auto;
+	bool empty_map;
+	uint64_t scratch_need;
 };
+
+/* Whether the next kernel gets a copy of fdt, not the live page. */
+bool kho_hands_copy(const struct kho_handover *h);
 
 /*
  * 1 when the running kernel has KHO on (debugfs kho/out/scratch_phys
@@ -138,7 +207,11 @@ int kho_validate_fdt(const void *fdt, size_t len, char *compatible,
 
 /*
  * The whole policy: decide whether to hand over (--kho, --no-kho, auto),
- * pick the FDT source, read scratch. *out is NULL when not handing over.
+ * pick the FDT source, read scratch, add --kho-blob nodes. With
+ * --kho-scratch the running kernel must have no KHO: the --kho-fdt file
+ * (no subnodes of its own) gets an empty map and the loader's scratch.
+ * A file holding KHO_MEM_MAP_PLACEHOLDER is refused otherwise.
+ * *out is NULL when not handing over.
  */
 int kho_prepare(const char *root, const struct kexec_opts *o,
 		const struct mem_map *sysmem, struct kho_handover **out,
@@ -151,6 +224,61 @@ int kho_prepare(const char *root, const struct kexec_opts *o,
 int kho_allowed_ranges(const struct kho_handover *h, struct mem_map *out);
 
 void kho_free(struct kho_handover *h);
+
+/*
+ * Read each "NAME=FILE" of @specs (KHO_BLOB_MAX bytes at most, not
+ * empty) and add a node NAME to a copy of h->fdt with preserved-data 0
+ * (set once placed) and blob-size. NAME is 1..KHO_BLOB_NAME_MAX of
+ * [A-Za-z0-9,._+-] and must not name a node the FDT has (-EEXIST).
+ */
+int kho_add_blobs(struct kho_handover *h, const char *const *specs,
+		  size_t nr, struct errbuf *e);
+
+/*
+ * The sizing rule for scratch the loader chooses. The next kernel
+ * allocates only from scratch until its page allocator runs: page
+ * tables, struct pages (64 bytes per 4 KiB page, 1.6% of RAM), per-CPU
+ * areas, the log buffer, ACPI tables, and swiotlb's 64 MiB below 4 GiB
+ * when RAM reaches above 4 GiB. The budget left free after the segments
+ * is KHO_BUDGET_BASE + RAM / KHO_BUDGET_RAM_DIV (+ KHO_BUDGET_SWIOTLB
+ * with RAM above 4 GiB). The kernel's own rule (200% of what memblock
+ * reserved for the kernel at boot) cannot be computed from user space.
+ */
+uint64_t kho_scratch_budget(const struct mem_map *sysmem);
+
+/*
+ * The scratch array for --kho-scratch in @o, inside RAM of @sysmem.
+ * "auto": [0] below 4 GiB of @load_bytes (an estimate of the segments)
+ * + KHO_BUDGET_BASE (+ swiotlb), [1] anywhere of RAM / 50: together
+ * @load_bytes + kho_scratch_budget(). Explicit entries: sizes rounded up
+ * to KHO_SCRATCH_GRANULE, given addresses aligned to it, at or above
+ * 1 MiB, [0] below KHO_LOWMEM_LIMIT. Regions without an address are
+ * put top-down (in index order, after the ones with one), none overlaps
+ * another, all lie in RAM.
+ */
+int kho_choose_scratch(const struct kexec_opts *o,
+		       const struct mem_map *sysmem, uint64_t load_bytes,
+		       struct kho_scratch **s, size_t *nr, struct errbuf *e);
+
+/*
+ * For the arch code: blob @i was placed at @phys (its node in h->fdt
+ * is updated); the empty map page will be at @phys (h->fdt and, when
+ * not NULL, the copy @fdt_copy being handed over are updated).
+ */
+int kho_set_blob_phys(struct kho_handover *h, size_t i, uint64_t phys,
+		      struct errbuf *e);
+int kho_set_mem_map(struct kho_handover *h, void *fdt_copy, uint64_t phys,
+		    struct errbuf *e);
+
+/*
+ * After the arch loader ran: every blob and the empty map were placed,
+ * the FDT handed over holds no placeholder, and at least scratch_need
+ * bytes of scratch are left free (@scratch_free) for the next kernel's
+ * early allocations: an error when the loader chose the sizes, a
+ * warning (h->warning) when the user did.
+ */
+int kho_finish(struct kho_handover *h, uint64_t scratch_free,
+	       struct errbuf *e);
 
 /*
  * Staleness of a handed-over copy. The FDT handed over as a copy is a

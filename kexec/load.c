@@ -149,6 +149,17 @@ out:
 	return err;
 }
 
+/* Every segment lies inside the allowed ranges: with KHO, in scratch. */
+static uint64_t plan_bytes(const struct plan *p)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < p->nr; i++)
+		n += p->seg[i].memsz;
+	return n;
+}
+
 static int read_inputs(struct kexec_load *l, const struct kexec_opts *o,
 		       struct errbuf *e)
 {
@@ -200,5 +211,5 @@ int load_prepare(struct kexec_load *l, const struct kexec_opts *o,
 	err = type->load(l);
 	if (err)
 		return err_prefix(e, err, "%s", o->kernel);
-	return 0;
+	return kho_finish(l->kho, plan_bytes(&l->plan), e);
 }

@@ -20,6 +20,7 @@ enum {
 	OPT_NO_KHO,
 	OPT_KHO_FDT,
 	OPT_KHO_BLOB,
+	OPT_KHO_SCRATCH,
 	OPT_CHECKSUM,
 	OPT_NO_CHECKSUM,
 	OPT_SYSROOT,
@@ -54,6 +55,7 @@ static const struct option long_opts[] = {
 	{ "no-kho", no_argument, NULL, OPT_NO_KHO },
 	{ "kho-fdt", required_argument, NULL, OPT_KHO_FDT },
 	{ "kho-blob", required_argument, NULL, OPT_KHO_BLOB },
+	{ "kho-scratch", required_argument, NULL, OPT_KHO_SCRATCH },
 	{ "checksum", no_argument, NULL, OPT_CHECKSUM },
 	{ "no-checksum", no_argument, NULL, OPT_NO_CHECKSUM },
 	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
@@ -94,6 +96,9 @@ const char kexec_usage[] =
 	"      --no-kho               do not hand over, even when KHO is on\n"
 	"      --kho-fdt=FILE         hand over this KHO FDT (a copy)\n"
 	"      --kho-blob=NAME=FILE   add a KHO node NAME preserving FILE's bytes\n"
+	"      --kho-scratch=SIZE[@ADDR][,SIZE[@ADDR]]...|auto\n"
+	"                             hand over from a kernel without KHO (with\n"
+	"                             --kho-fdt): these scratch regions, low first\n"
 	"\n"
 	"Booting:\n"
 	"  -f, --force                with no action: boot without shutting down;\n"
@@ -183,6 +188,78 @@ static int add_kho_blob(struct kexec_opts *o, const char *arg,
 	return 0;
 }
 
+bool opt_kho_scratch_given(const struct kexec_opts *o)
+{
+	return o->kho_scratch_auto || o->nr_kho_scratch > 0;
+}
+
+/* One "SIZE[@ADDR]" piece of --kho-scratch, @len bytes at @s. */
+static int parse_scratch_entry(const char *s, size_t len,
+			       struct opt_kho_scratch *out, struct errbuf *e)
+{
+	char buf[64], *at;
+
+	if (!len || len >= sizeof(buf))
+		return err_set(e, -EINVAL,
+			       "--kho-scratch: '%.*s' is not SIZE[@ADDR]",
+			       (int)(len < 64 ? len : 64), s);
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	memset(out, 0, sizeof(*out));
+	at = strchr(buf, '@');
+	if (at) {
+		*at++ = '\0';
+		if (parse_u64(at, &out->addr))
+			return err_set(e, -EINVAL,
+				       "--kho-scratch: address '%s' is not a number",
+				       at);
+		out->has_addr = true;
+	}
+	if (parse_u64(buf, &out->size))
+		return err_set(e, -EINVAL,
+			       "--kho-scratch: size '%s' is not a number", buf);
+	if (!out->size)
+		return err_set(e, -EINVAL,
+			       "--kho-scratch: a region of size 0 is no scratch");
+	if (out->has_addr && out->addr > UINT64_MAX - out->size)
+		return err_set(e, -ERANGE,
+			       "--kho-scratch: 0x%llx bytes at 0x%llx run past the end of the address space",
+			       (unsigned long long)out->size,
+			       (unsigned long long)out->addr);
+	return 0;
+}
+
+/* Syntax only: alignment, RAM and overlaps need the memory map (kho.c). */
+static int parse_kho_scratch(struct kexec_opts *o, const char *arg,
+			     struct errbuf *e)
+{
+	const char *p = arg;
+	int err;
+
+	if (opt_kho_scratch_given(o))
+		return err_set(e, -EINVAL, "--kho-scratch given twice");
+	if (!strcmp(arg, "auto")) {
+		o->kho_scratch_auto = true;
+		return 0;
+	}
+	for (;;) {
+		size_t n = strcspn(p, ",");
+
+		if (o->nr_kho_scratch >= OPT_MAX_KHO_SCRATCH)
+			return err_set(e, -E2BIG,
+				       "--kho-scratch: at most %d regions",
+				       OPT_MAX_KHO_SCRATCH);
+		err = parse_scratch_entry(p, n,
+					  &o->kho_scratch[o->nr_kho_scratch], e);
+		if (err)
+			return err;
+		o->nr_kho_scratch++;
+		if (!p[n])
+			return 0;
+		p += n + 1;
+	}
+}
+
 static int parse_addr_opt(const char *name, const char *arg, uint64_t *out,
 			  struct errbuf *e)
 {
@@ -228,6 +305,7 @@ static int parse_one(struct kexec_opts *o, int c, const char *arg,
 		return 0;
 	case OPT_KHO_FDT: o->kho_fdt = arg; return 0;
 	case OPT_KHO_BLOB: return add_kho_blob(o, arg, e);
+	case OPT_KHO_SCRATCH: return parse_kho_scratch(o, arg, e);
 	case OPT_CHECKSUM: o->checksum = 1; return 0;
 	case OPT_NO_CHECKSUM: o->checksum = 0; return 0;
 	case OPT_SYSROOT: o->sysroot = arg; return 0;
@@ -240,6 +318,8 @@ static int parse_one(struct kexec_opts *o, int c, const char *arg,
 static int check_combination(struct kexec_opts *o, struct errbuf *e)
 {
 	bool loads = o->action == ACT_LOAD || o->action == ACT_LOAD_EXEC;
+	bool kho_extra = o->kho_fdt || o->nr_kho_blobs ||
+			 opt_kho_scratch_given(o);
 
 	if (loads && !o->kernel)
 		return err_set(e, -EINVAL, "no kernel image given to load");
@@ -249,12 +329,16 @@ static int check_combination(struct kexec_opts *o, struct errbuf *e)
 			       o->kernel);
 	if (o->mem_max && o->mem_min >= o->mem_max)
 		return err_set(e, -EINVAL, "--mem-min must be below --mem-max");
-	if ((o->kho_fdt || o->nr_kho_blobs) && o->kho == KHO_OFF)
+	if (kho_extra && o->kho == KHO_OFF)
 		return err_set(e, -EINVAL,
-			       "--no-kho conflicts with --kho-fdt and --kho-blob");
-	if ((o->kho_fdt || o->nr_kho_blobs) && o->syscall == SYSCALL_FILE)
+			       "--no-kho conflicts with --kho-fdt, --kho-blob and --kho-scratch");
+	if (kho_extra && o->syscall == SYSCALL_FILE)
 		return err_set(e, -EINVAL,
-			       "--kho-fdt and --kho-blob need kexec_load; -s hands over the kernel's own FDT");
+			       "--kho-fdt, --kho-blob and --kho-scratch need kexec_load; -s hands over the kernel's own FDT");
+	/* A kernel without KHO has no FDT to start from, nor an ABI number. */
+	if (opt_kho_scratch_given(o) && !o->kho_fdt)
+		return err_set(e, -EINVAL,
+			       "--kho-scratch needs --kho-fdt FILE (kho-inject new --abi kho-vN makes one)");
 	if (o->dry_run && !loads)
 		return err_set(e, -EINVAL, "--dry-run goes with loading a kernel");
 	return 0;

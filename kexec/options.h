@@ -32,6 +32,15 @@ enum kho_mode {
 };
 
 #define OPT_MAX_KHO_BLOBS 8
+/* The kernel's own array is 2 + one per NUMA node; 8 covers 6 nodes. */
+#define OPT_MAX_KHO_SCRATCH 8
+
+/* One --kho-scratch entry, SIZE[@ADDR]; the loader picks ADDR if absent. */
+struct opt_kho_scratch {
+	uint64_t size;
+	uint64_t addr;
+	bool has_addr;
+};
 
 /* The one piece of global state the program has: what the user asked for. */
 struct kexec_opts {
@@ -55,6 +64,14 @@ struct kexec_opts {
 	const char *kho_fdt;
 	const char *kho_blob[OPT_MAX_KHO_BLOBS]; /* NAME=FILE */
 	int nr_kho_blobs;
+	/*
+	 * --kho-scratch: hand over from a kernel without KHO, with these
+	 * scratch regions ([0] low memory, [1] global, [2..] more), or
+	 * sized by the loader with "auto".
+	 */
+	struct opt_kho_scratch kho_scratch[OPT_MAX_KHO_SCRATCH];
+	int nr_kho_scratch;
+	bool kho_scratch_auto;
 	const char *sysroot;	/* test-only: root for /proc, /sys, /run */
 	const char *corrupt;	/* test-only: corrupt segment NAME after hashing */
 
@@ -73,6 +90,9 @@ void free_options(struct kexec_opts *o);
 
 /* Parse a size/address with optional K/M/G suffix, hex or decimal. */
 int parse_u64(const char *s, uint64_t *out);
+
+/* Whether --kho-scratch was given (entries or auto). */
+bool opt_kho_scratch_given(const struct kexec_opts *o);
 
 extern const char kexec_usage[];
 

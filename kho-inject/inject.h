@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "kho.h"
+
 struct errbuf;
 
 /* A KHO FDT is one page; this only stops a hostile file eating memory. */
@@ -27,7 +29,7 @@ struct errbuf;
  * physical address so a loader can tell it from a real one. kexec replaces
  * it with the address of an empty preserved-memory map it supplies.
  */
-#define INJECT_MEM_MAP_PLACEHOLDER	0xfffffffffffff000ULL
+#define INJECT_MEM_MAP_PLACEHOLDER	KHO_MEM_MAP_PLACEHOLDER
 
 /* Lines of a report, each one problem, conflict or difference. */
 struct inject_lines {

@@ -7,11 +7,14 @@ struct kexec_load;
 
 /*
  * How x86_64 hands KHO over: one SETUP_KEXEC_KHO setup_data node holding
- * struct kho_data, then the scratch array it points at, then (unless the
- * next kernel gets the live FDT page) a copy of the KHO FDT. Everything
- * the next kernel needs early is inside the node, which it reserves
- * before its first allocation. Called from the bzImage loader when
- * l->kho is set, before the boot parameters are placed.
+ * struct kho_data, then the scratch array it points at, then (with
+ * --kho-scratch) a zeroed page as the empty preserved-memory map, then
+ * (unless the next kernel gets the live FDT page) a copy of the KHO FDT.
+ * Each --kho-blob is a segment of its own with a SETUP_INDIRECT node
+ * pointing at it. Everything the next kernel needs early is inside
+ * setup_data, which it reserves before its first allocation. Called from
+ * the bzImage loader when l->kho is set, after the kernel and initrd are
+ * placed and before the boot parameters are.
  */
 int x86_kho_add(struct kexec_load *l, struct bootparam *b);
 
