@@ -4,6 +4,7 @@
  * the initrd and the boot parameters, what it tells the purgatory.
  */
 #include <errno.h>
+#include <libfdt.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -622,6 +623,203 @@ static void load_with_live_kho_fdt_points_at_the_kernel_page(void **state)
 	xl_free(&l);
 }
 
+/* A real KHO FDT (libfdt), as a kernel or kho-inject new writes one. */
+static struct kho_handover *kho_real(const uint64_t *scratch, size_t nr,
+				     uint64_t map)
+{
+	struct kho_handover *h = kho_copy(scratch, nr, 4096);
+	void *f = h->fdt;
+
+	assert_int_equal(fdt_create(f, 4096), 0);
+	assert_int_equal(fdt_finish_reservemap(f), 0);
+	assert_int_equal(fdt_begin_node(f, ""), 0);
+	assert_int_equal(fdt_property_string(f, "compatible", "kho-v4"), 0);
+	assert_int_equal(fdt_property(f, "preserved-memory-map", &map,
+				      sizeof(map)), 0);
+	assert_int_equal(fdt_end_node(f), 0);
+	assert_int_equal(fdt_finish(f), 0);
+	h->fdt_len = h->fdt_size = fdt_totalsize(f);
+	h->mem_map = map;
+	return h;
+}
+
+static uint64_t fdt_u64(const void *fdt, const char *node, const char *prop)
+{
+	int off = node ? fdt_subnode_offset(fdt, 0, node) : 0;
+	const void *p;
+	uint64_t v;
+	int len;
+
+	assert_true(off >= 0);
+	p = fdt_getprop(fdt, off, prop, &len);
+	assert_non_null(p);
+	assert_int_equal(len, 8);
+	memcpy(&v, p, 8);
+	return v;
+}
+
+/* The FDT copy the KHO node hands over, and the node's kho_data. */
+static const void *handed_fdt(const struct kexec_load *l, struct kho_data *kd,
+			      const struct sd_seen **node)
+{
+	struct sd_seen sd[BP_MAX_NODES];
+	static struct sd_seen keep;
+	size_t n = xl_chain(l, sd, BP_MAX_NODES);
+	const struct sd_seen *k = sd_find(sd, n, SETUP_KEXEC_KHO);
+
+	assert_non_null(k);
+	keep = *k;
+	*node = &keep;
+	memcpy(kd, k->data, sizeof(*kd));
+	assert_true(kd->fdt_addr + kd->fdt_size <= k->phys + 16 + k->len);
+	return xl_bp_at(l, kd->fdt_addr, kd->fdt_size);
+}
+
+static void load_with_blobs_gives_each_a_segment_and_an_indirect_node(void **state)
+{
+	static const uint64_t scratch[] = { 0x29c00000, 0x38c00000 };
+	static const char *const names[] = { "raw", "two" };
+	static const size_t sizes[] = { 300000, 5000 };
+	struct kexec_load l;
+	struct errbuf e;
+	struct sd_seen sd[BP_MAX_NODES];
+	const struct sd_seen *node;
+	struct kho_data kd;
+	struct bz_opts o;
+	char *root = xr_root(), specs[2][600];
+	const char *sp[2] = { specs[0], specs[1] };
+	const void *fdt;
+	size_t len, n, i, j, indirect = 0;
+	uint8_t *k, *blob;
+
+	bz_defaults(&o);
+	k = bz_make(&o, &len);
+	xl_init(&l, &e, fixture("empty"), ram_big, 3, k, len, "");
+	xl_allow(&l, scratch, 1);
+	l.kho = kho_real(scratch, 1, 0x2345000);
+	for (i = 0; i < 2; i++) {
+		blob = malloc(sizes[i]);
+		assert_non_null(blob);
+		memset(blob, 0x31 + (int)i, sizes[i]);
+		xr_put(root, names[i], blob, sizes[i]);
+		free(blob);
+		snprintf(specs[i], sizeof(specs[i]), "%s=%s/%s", names[i],
+			 root, names[i]);
+	}
+	assert_int_equal(kho_add_blobs(l.kho, sp, 2, &e), 0);
+	assert_int_equal(bzimage_type.load(&l), 0);
+	assert_int_equal(kho_finish(l.kho, 0, &e), 0);
+
+	fdt = handed_fdt(&l, &kd, &node);
+	n = xl_chain(&l, sd, BP_MAX_NODES);
+	for (i = 0; i < 2; i++) {
+		char seg[80];
+		const struct segment *s;
+
+		snprintf(seg, sizeof(seg), "kho-blob %s", names[i]);
+		s = seg_named(&l, seg);
+		assert_non_null(s);
+		/* Its own pages, inside scratch, the file's bytes. */
+		assert_int_equal(s->mem % 4096, 0);
+		assert_true(s->mem >= scratch[0] &&
+			    s->mem + s->memsz <= scratch[1]);
+		assert_int_equal(s->bufsz, sizes[i]);
+		assert_int_equal(((const uint8_t *)s->buf)[sizes[i] - 1],
+				 0x31 + i);
+		/* The FDT handed over points at it. */
+		assert_int_equal(fdt_u64(fdt, names[i], "preserved-data"),
+				 s->mem);
+		assert_int_equal(fdt_u64(fdt, names[i], "blob-size"),
+				 sizes[i]);
+		assert_int_equal(l.kho->blobs[i].phys, s->mem);
+		/* And a SETUP_INDIRECT node makes the next kernel reserve it. */
+		for (j = 0; j < n; j++) {
+			struct setup_indirect ind;
+
+			if (sd[j].type != SETUP_INDIRECT)
+				continue;
+			assert_int_equal(sd[j].len, sizeof(ind));
+			memcpy(&ind, sd[j].data, sizeof(ind));
+			assert_int_equal(ind.type,
+					 SETUP_INDIRECT | SETUP_KEXEC_KHO);
+			assert_int_equal(ind.reserved, 0);
+			if (ind.addr == s->mem) {
+				assert_int_equal(ind.len, sizes[i]);
+				indirect++;
+			}
+		}
+	}
+	assert_int_equal(indirect, 2);
+	/* The KHO node itself stays small: kho_data, scratch, FDT. */
+	assert_true(node->len < 4096);
+	assert_int_equal(fdt_u64(fdt, NULL, "preserved-memory-map"), 0x2345000);
+	xl_free(&l);
+	xr_rm(root);
+}
+
+static void load_without_kho_in_the_kernel_puts_an_empty_map_in_the_node(void **state)
+{
+	static const uint64_t scratch[] = { 0x30000000, 0x40000000 };
+	static const uint8_t zero[4096];
+	struct kexec_load l;
+	struct errbuf e;
+	const struct sd_seen *node;
+	struct kho_data kd;
+	struct bz_opts o;
+	const void *fdt;
+	uint64_t map;
+	size_t len;
+	uint8_t *k;
+
+	bz_defaults(&o);
+	k = bz_make(&o, &len);
+	xl_init(&l, &e, fixture("empty"), ram_big, 3, k, len, "");
+	xl_allow(&l, scratch, 1);
+	/* What kho_prepare() makes of kho-inject new and --kho-scratch. */
+	l.kho = kho_real(scratch, 1, KHO_MEM_MAP_PLACEHOLDER);
+	l.kho->source = KHO_SRC_FILE;
+	l.kho->edited = true;
+	l.kho->empty_map = true;
+	l.kho->own_scratch = true;
+	assert_int_equal(bzimage_type.load(&l), 0);
+	assert_int_equal(kho_finish(l.kho, 0, &e), 0);
+
+	fdt = handed_fdt(&l, &kd, &node);
+	map = fdt_u64(fdt, NULL, "preserved-memory-map");
+	assert_int_equal(map, l.kho->mem_map);
+	assert_int_equal(fdt_u64(l.kho->fdt, NULL, "preserved-memory-map"), map);
+	/* A zeroed page: a radix-tree root with no entries, inside the node. */
+	assert_int_equal(map % 4096, 0);
+	assert_true(map >= node->phys + 16 &&
+		    map + 4096 <= node->phys + 16 + node->len);
+	assert_memory_equal(xl_bp_at(&l, map, 4096), zero, 4096);
+	/* The payload is page aligned: the fewest pages to early_memremap. */
+	assert_int_equal((node->phys + 16) % 4096, 0);
+	assert_true(kd.fdt_addr >= map + 4096);
+	assert_int_equal(kd.scratch_addr, node->phys + 16 + sizeof(kd));
+	xl_free(&l);
+}
+
+static void load_refuses_a_kho_node_early_memremap_cannot_map(void **state)
+{
+	static const uint64_t scratch[] = { 0x29c00000, 0x38c00000 };
+	struct kexec_load l;
+	struct errbuf e;
+	struct bz_opts o;
+	size_t len;
+	uint8_t *k;
+
+	bz_defaults(&o);
+	k = bz_make(&o, &len);
+	xl_init(&l, &e, fixture("empty"), ram_big, 3, k, len, "");
+	xl_allow(&l, scratch, 1);
+	/* 64 pages at most; an FDT copy of 256 KiB and the array exceed it. */
+	l.kho = kho_copy(scratch, 1, 256 * 1024);
+	assert_int_equal(bzimage_type.load(&l), -E2BIG);
+	assert_non_null(strstr(e.msg, "early_memremap"));
+	xl_free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -653,6 +851,9 @@ int main(void)
 		cmocka_unit_test(serial_port_comes_from_the_console_arguments),
 		cmocka_unit_test(load_with_kho_stays_in_scratch_and_hands_the_fdt_over),
 		cmocka_unit_test(load_with_live_kho_fdt_points_at_the_kernel_page),
+		cmocka_unit_test(load_with_blobs_gives_each_a_segment_and_an_indirect_node),
+		cmocka_unit_test(load_without_kho_in_the_kernel_puts_an_empty_map_in_the_node),
+		cmocka_unit_test(load_refuses_a_kho_node_early_memremap_cannot_map),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

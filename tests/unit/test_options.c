@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -304,6 +305,94 @@ static void too_many_kho_blobs(void **state)
 	free_options(&o);
 }
 
+static void kho_scratch_entries_parsed_in_order(void **state)
+{
+	struct kexec_opts o;
+	struct errbuf e = { 0 };
+
+	assert_int_equal(PARSE(&o, &e, "-l", "--kho-fdt=f",
+			       "--kho-scratch=256M@0x10000000,1G,0x400000",
+			       "bz"), 0);
+	assert_true(opt_kho_scratch_given(&o));
+	assert_false(o.kho_scratch_auto);
+	assert_int_equal(o.nr_kho_scratch, 3);
+	assert_int_equal(o.kho_scratch[0].size, 256ULL << 20);
+	assert_true(o.kho_scratch[0].has_addr);
+	assert_int_equal(o.kho_scratch[0].addr, 0x10000000);
+	assert_int_equal(o.kho_scratch[1].size, 1ULL << 30);
+	assert_false(o.kho_scratch[1].has_addr);
+	assert_int_equal(o.kho_scratch[2].size, 0x400000);
+	free_options(&o);
+
+	assert_int_equal(PARSE(&o, &e, "-l", "--kho-fdt=f", "--kho-scratch",
+			       "auto", "bz"), 0);
+	assert_true(o.kho_scratch_auto);
+	assert_int_equal(o.nr_kho_scratch, 0);
+	assert_true(opt_kho_scratch_given(&o));
+	free_options(&o);
+
+	assert_int_equal(PARSE(&o, &e, "-l", "bz"), 0);
+	assert_false(opt_kho_scratch_given(&o));
+	free_options(&o);
+}
+
+static void kho_scratch_needs_kho_fdt_and_kexec_load(void **state)
+{
+	struct kexec_opts o;
+	struct errbuf e = { 0 };
+
+	assert_int_equal(PARSE(&o, &e, "-l", "--kho-scratch=auto", "bz"),
+			 -EINVAL);
+	assert_non_null(strstr(e.msg, "needs --kho-fdt"));
+	free_options(&o);
+	err_clear(&e);
+	assert_int_equal(PARSE(&o, &e, "-l", "--no-kho", "--kho-fdt=f",
+			       "--kho-scratch=auto", "bz"), -EINVAL);
+	assert_non_null(strstr(e.msg, "--no-kho conflicts"));
+	free_options(&o);
+	err_clear(&e);
+	assert_int_equal(PARSE(&o, &e, "-l", "-s", "--kho-fdt=f",
+			       "--kho-scratch=64M", "bz"), -EINVAL);
+	assert_non_null(strstr(e.msg, "kexec_load"));
+	free_options(&o);
+}
+
+static void kho_scratch_hostile_syntax_rejected(void **state)
+{
+	static const char *const bad[] = {
+		"", "0", "64M,0", ",", "64M,", ",64M", "64M@", "@0x1000",
+		"64M@0x1000@0x2000", "-1", "64M@-1", "64Q", "Auto", "auto,64M",
+		"8M@0xfffffffffff00000", "1,2,3,4,5,6,7,8,9",
+		"99999999999999999999", "64M@99999999999999999999",
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	};
+	struct kexec_opts o;
+	struct errbuf e;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char arg[128];
+
+		err_clear(&e);
+		snprintf(arg, sizeof(arg), "--kho-scratch=%s", bad[i]);
+		if (PARSE(&o, &e, "-l", "--kho-fdt=f", arg, "bz") >= 0)
+			fail_msg("--kho-scratch '%s' accepted", bad[i]);
+		assert_non_null(strstr(e.msg, "--kho-scratch"));
+		free_options(&o);
+	}
+}
+
+static void kho_scratch_given_twice_rejected(void **state)
+{
+	struct kexec_opts o;
+	struct errbuf e = { 0 };
+
+	assert_int_equal(PARSE(&o, &e, "-l", "--kho-fdt=f", "--kho-scratch=64M",
+			       "--kho-scratch=auto", "bz"), -EINVAL);
+	assert_non_null(strstr(e.msg, "twice"));
+	free_options(&o);
+}
+
 static void checksum_flags(void **state)
 {
 	struct kexec_opts o;
@@ -380,7 +469,11 @@ static void errbuf_keeps_first_error_and_prefixes(void **state)
 	assert_string_equal(e.msg, "first 1");
 	assert_int_equal(err_prefix(&e, -EINVAL, "file.img"), -EINVAL);
 	assert_string_equal(e.msg, "file.img: first 1");
+	err_append(&e, " (%s)", "more");
+	assert_string_equal(e.msg, "file.img: first 1 (more)");
 	err_clear(&e);
+	err_append(&e, "ignored");
+	assert_string_equal(e.msg, "");
 	assert_string_equal(err_str(&e, -ENOENT), strerror(ENOENT));
 	assert_int_equal(err_set(NULL, -EIO, "x"), -EIO);
 }
@@ -412,6 +505,10 @@ int main(void)
 		cmocka_unit_test(kho_fdt_with_file_syscall_rejected),
 		cmocka_unit_test(kho_blob_needs_name_and_file),
 		cmocka_unit_test(too_many_kho_blobs),
+		cmocka_unit_test(kho_scratch_entries_parsed_in_order),
+		cmocka_unit_test(kho_scratch_needs_kho_fdt_and_kexec_load),
+		cmocka_unit_test(kho_scratch_hostile_syntax_rejected),
+		cmocka_unit_test(kho_scratch_given_twice_rejected),
 		cmocka_unit_test(checksum_flags),
 		cmocka_unit_test(dry_run_needs_load),
 		cmocka_unit_test(misc_flags_and_debug_count),
