@@ -42,6 +42,21 @@ int err_prefix(struct errbuf *e, int err, const char *fmt, ...)
 	return err;
 }
 
+void err_append(struct errbuf *e, const char *fmt, ...)
+{
+	size_t used;
+	va_list ap;
+
+	if (!e || !e->err)
+		return;
+	used = strlen(e->msg);
+	if (used + 1 >= sizeof(e->msg))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(e->msg + used, sizeof(e->msg) - used, fmt, ap);
+	va_end(ap);
+}
+
 void err_clear(struct errbuf *e)
 {
 	if (!e)

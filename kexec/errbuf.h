@@ -24,6 +24,10 @@ int err_set(struct errbuf *e, int err, const char *fmt, ...)
 int err_prefix(struct errbuf *e, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Add a clause to the recorded message (no-op when none is recorded). */
+void err_append(struct errbuf *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 void err_clear(struct errbuf *e);
 
 /* The message, or strerror(-err) when none was recorded. */
