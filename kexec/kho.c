@@ -1389,6 +1389,10 @@ int kho_prepare(const char *root, const struct kexec_opts *o,
 		return prepare_own_scratch(o, sysmem, out, e);
 	}
 	if (!ret) {
+		/* --kho-fdt and --kho-blob ask for a handover as --kho does. */
+		if (o->kho_fdt || o->nr_kho_blobs)
+			return err_set(e, -ENOENT,
+				       "--kho-fdt/--kho-blob: the running kernel has no KHO (booted without kho=on, or built without CONFIG_KEXEC_HANDOVER); to hand over from it anyway give --kho-scratch too");
 		if (o->kho != KHO_REQUIRE)
 			return 0;
 		return err_set(e, -ENOENT,

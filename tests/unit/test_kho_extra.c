@@ -411,6 +411,31 @@ static void placeholder_on_a_kho_kernel_is_refused(void **state)
 	free(path);
 }
 
+static void fdt_or_blob_without_kho_and_scratch_is_an_error(void **state)
+{
+	struct t *t = *state;
+	struct kexec_opts o = { .kho = KHO_AUTO };
+	struct kho_handover *h = NULL;
+	struct errbuf e = { 0 };
+	char *path = placeholder_file(t, NULL, 0, KHO_MEM_MAP_PLACEHOLDER);
+
+	/* Not silently "no handover": the user asked for one. */
+	o.kho_fdt = path;
+	assert_int_equal(kho_prepare(t->root, &o, &t->ram, &h, &e), -ENOENT);
+	assert_null(h);
+	assert_non_null(strstr(e.msg, "give --kho-scratch"));
+	o.kho_fdt = NULL;
+	o.kho_blob[0] = "b=/x";
+	o.nr_kho_blobs = 1;
+	err_clear(&e);
+	assert_int_equal(kho_prepare(t->root, &o, &t->ram, &h, &e), -ENOENT);
+	/* Without any of them, a kernel without KHO just gets none. */
+	o.nr_kho_blobs = 0;
+	assert_int_equal(kho_prepare(t->root, &o, &t->ram, &h, &e), 0);
+	assert_null(h);
+	free(path);
+}
+
 static void finish_refuses_an_unreplaced_placeholder(void **state)
 {
 	struct t *t = *state;
@@ -794,6 +819,7 @@ int main(void)
 		T(blob_on_a_file_records_the_file_not_the_edit),
 		T(placeholder_constant_is_the_one_kho_inject_writes),
 		T(placeholder_on_a_kho_kernel_is_refused),
+		T(fdt_or_blob_without_kho_and_scratch_is_an_error),
 		T(finish_refuses_an_unreplaced_placeholder),
 		T(finish_refuses_blobs_or_map_the_arch_did_not_place),
 		T(budget_is_64_mib_plus_2_percent_plus_swiotlb_above_4g),
