@@ -360,7 +360,7 @@ static void kho_pairs_use_one_cell(void **state)
 		.cmdline = "x",
 		.kho_fdt_addr = 0x45000000, .kho_fdt_size = 0x195,
 		.kho_scratch_addr = 0x46000000, .kho_scratch_size = 32,
-		.kho_fdt_reserve = true,
+		.rsv = { { 0x45000000, 0x195 } }, .nr_rsv = 1,
 	};
 	const fdt32_t *p;
 	int len;
@@ -451,7 +451,9 @@ static void kho_copy_placed_and_reserved(void **state)
 	assert_int_equal(c.kho_fdt_addr, p.seg[1].mem);
 	assert_int_equal(h.fdt_phys, p.seg[1].mem);
 	assert_int_equal(c.kho_fdt_size, sizeof(fdt_copy));
-	assert_true(c.kho_fdt_reserve);
+	assert_int_equal(c.nr_rsv, 1);
+	assert_int_equal(c.rsv[0].addr, p.seg[1].mem);
+	assert_int_equal(c.rsv[0].size, sizeof(fdt_copy));
 	plan_free(&p);
 }
 
@@ -471,7 +473,7 @@ static void kho_live_points_at_the_page(void **state)
 	assert_int_equal(p.nr, 1);	/* the scratch array only */
 	assert_int_equal(c.kho_fdt_addr, 0x7f000000);
 	assert_int_equal(c.kho_fdt_size, 4096);
-	assert_false(c.kho_fdt_reserve);
+	assert_int_equal(c.nr_rsv, 0);
 	plan_free(&p);
 
 	h.nr_scratch = 0;
@@ -479,6 +481,145 @@ static void kho_live_points_at_the_page(void **state)
 	assert_int_equal(arm64_kho_place(&p, &h, &c, &e), -EINVAL);
 	assert_non_null(strstr(e.msg, "scratch"));
 	plan_free(&p);
+}
+
+/* A KHO FDT as the kernel makes it: compatible and a map, no subtrees. */
+static void *kho_fdt(uint64_t map, size_t *len)
+{
+	void *fdt = malloc(4096);
+
+	ok(fdt_create_empty_tree(fdt, 4096));
+	ok(fdt_setprop_string(fdt, 0, "compatible", "kho-v4"));
+	ok(fdt_setprop(fdt, 0, "preserved-memory-map", &map, sizeof(map)));
+	fdt_pack(fdt);
+	*len = fdt_totalsize(fdt);
+	return fdt;
+}
+
+static uint64_t native_u64(const void *fdt, int node, const char *name)
+{
+	const void *p;
+	uint64_t v;
+	int len;
+
+	p = fdt_getprop(fdt, node, name, &len);
+	assert_non_null(p);
+	assert_int_equal(len, 8);
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static const struct segment *seg_named(const struct plan *p, const char *n)
+{
+	for (size_t i = 0; i < p->nr; i++)
+		if (!strcmp(p->seg[i].name, n))
+			return &p->seg[i];
+	fail_msg("no segment %s", n);
+	return NULL;
+}
+
+static bool has_own_rsv(const struct arm64_chosen *c, uint64_t a, uint64_t s)
+{
+	for (size_t i = 0; i < c->nr_rsv; i++)
+		if (c->rsv[i].addr == a && c->rsv[i].size == s)
+			return true;
+	return false;
+}
+
+static void kho_blobs_placed_pointed_at_and_reserved(void **state)
+{
+	char path[] = "/tmp/arm64-blob-XXXXXX", spec[64];
+	const char *specs[1] = { spec };
+	struct kho_handover h = {
+		.source = KHO_SRC_DEBUGFS,
+		.scratch = scratch3, .nr_scratch = 3,
+	};
+	const struct segment *blob, *copy;
+	struct arm64_chosen c = { 0 };
+	struct errbuf e = { 0 };
+	struct plan p;
+	int fd;
+
+	h.fdt = kho_fdt(0x7e000000, &h.fdt_len);
+	fd = mkstemp(path);
+	assert_int_equal(write(fd, "blob bytes", 10), 10);
+	close(fd);
+	snprintf(spec, sizeof(spec), "b1=%s", path);
+	assert_int_equal(kho_add_blobs(&h, specs, 1, &e), 0);
+	unlink(path);
+
+	plan_1g(&p);
+	assert_int_equal(arm64_kho_place(&p, &h, &c, &e), 0);
+	blob = seg_named(&p, "kho-blob b1");
+	copy = seg_named(&p, "kho-fdt");
+	assert_int_equal(blob->bufsz, 10);
+	/* The copy handed over names the blob's address. */
+	assert_ptr_equal(copy->buf, h.fdt);
+	assert_int_equal(native_u64(h.fdt, fdt_subnode_offset(h.fdt, 0, "b1"),
+				    "preserved-data"), blob->mem);
+	assert_true(has_own_rsv(&c, blob->mem, 10));
+	assert_true(has_own_rsv(&c, copy->mem, h.fdt_len));
+	assert_int_equal(kho_finish(&h, 0, &e), 0);
+	plan_free(&p);
+	free(h.fdt);
+	free(h.blobs[0].data);
+	free(h.blobs);
+}
+
+static void kho_empty_map_placed_and_reserved(void **state)
+{
+	struct kho_handover h = {
+		.source = KHO_SRC_FILE,
+		.scratch = scratch3, .nr_scratch = 3,
+		.empty_map = true, .mem_map = KHO_MEM_MAP_PLACEHOLDER,
+	};
+	const struct segment *map;
+	struct arm64_chosen c = { 0 };
+	struct errbuf e = { 0 };
+	struct plan p;
+	uint8_t zero[4096] = { 0 };
+
+	h.fdt = kho_fdt(KHO_MEM_MAP_PLACEHOLDER, &h.fdt_len);
+	/* Not placed yet: the core refuses to hand the placeholder over. */
+	assert_int_not_equal(kho_finish(&h, 0, NULL), 0);
+	plan_1g(&p);
+	assert_int_equal(arm64_kho_place(&p, &h, &c, &e), 0);
+	map = seg_named(&p, "kho-mem-map");
+	assert_int_equal(map->bufsz, 4096);
+	assert_memory_equal(map->buf, zero, 4096);
+	assert_int_equal(native_u64(h.fdt, 0, "preserved-memory-map"), map->mem);
+	assert_true(has_own_rsv(&c, map->mem, 4096));
+	assert_int_equal(kho_finish(&h, 0, &e), 0);
+	plan_free(&p);
+	free(h.fdt);
+}
+
+static void own_memreserves_dropped_by_the_next_load(void **state)
+{
+	void *src = make_src(2, 2, true), *first, *second;
+	struct arm64_chosen c = {
+		.cmdline = "x",
+		.kho_fdt_addr = 0x45000000, .kho_fdt_size = 0x195,
+		.kho_scratch_addr = 0x46000000, .kho_scratch_size = 32,
+		.rsv = { { 0x45000000, 0x195 }, { 0x47000000, 0x3000 } },
+		.nr_rsv = 2,
+	};
+	struct arm64_chosen plain = { .cmdline = "y" };
+
+	first = build(src, &c, 0);
+	assert_true(has_rsv(first, 0x45000000, 0x195));
+	assert_true(has_rsv(first, 0x47000000, 0x3000));
+	assert_true(has_prop(first, chosen_of(first), ARM64_RSV_PROP));
+	/* first is what /sys/firmware/fdt shows in the kernel it booted. */
+	second = build(first, &plain, 0);
+	assert_false(has_rsv(second, 0x45000000, 0x195));
+	assert_false(has_rsv(second, 0x47000000, 0x3000));
+	assert_false(has_prop(second, chosen_of(second), ARM64_RSV_PROP));
+	assert_true(has_rsv(second, FW_RSV, 0x1000));
+	assert_int_equal(fdt_num_mem_rsv(second), 1);
+	free(second);
+	free(first);
+	free(src);
 }
 
 /* ---- PL011 ---- */
@@ -594,6 +735,9 @@ int main(void)
 		cmocka_unit_test(root_cells_default_to_one_like_the_kernel),
 		cmocka_unit_test(kho_copy_placed_and_reserved),
 		cmocka_unit_test(kho_live_points_at_the_page),
+		cmocka_unit_test(kho_blobs_placed_pointed_at_and_reserved),
+		cmocka_unit_test(kho_empty_map_placed_and_reserved),
+		cmocka_unit_test(own_memreserves_dropped_by_the_next_load),
 		cmocka_unit_test(pl011_from_earlycon_first),
 		cmocka_unit_test(pl011_from_stdout_path_alias_and_ranges),
 		cmocka_unit_test(running_dtb_read_under_root),

@@ -133,7 +133,15 @@ int arm64_zboot_extract(const void *buf, size_t len, size_t max, void **out,
 			size_t *out_len, struct errbuf *e);
 
 /* dtb.c */
-/* What the next kernel learns through /chosen besides the command line. */
+/* Enough for a KHO FDT copy, its empty map and every --kho-blob. */
+#define ARM64_MAX_RSV 16
+
+struct arm64_rsv {
+	uint64_t addr;
+	uint64_t size;
+};
+
+/* What the next kernel learns through the DTB besides the command line. */
 struct arm64_chosen {
 	const char *cmdline;		/* NULL or "": no bootargs */
 	uint64_t initrd_start;
@@ -143,10 +151,23 @@ struct arm64_chosen {
 	uint64_t kho_fdt_size;
 	uint64_t kho_scratch_addr;
 	uint64_t kho_scratch_size;
-	bool kho_fdt_reserve;		/* add a /memreserve/ for the FDT copy */
+	/*
+	 * Buffers the next kernel must not allocate over before it knows
+	 * what they are: /memreserve/ entries, reserved by the kernel in
+	 * arm64_memblock_init(), ahead of any allocation outside scratch.
+	 */
+	struct arm64_rsv rsv[ARM64_MAX_RSV];
+	size_t nr_rsv;
 };
 
 #define ARM64_RNG_SEED_SIZE 64
+/*
+ * /chosen property listing the /memreserve/ entries this loader added
+ * (u64 address, u64 size pairs), so that the next load from the DTB they
+ * ended up in, /sys/firmware/fdt, can drop them: they reserve buffers of
+ * a boot that is over.
+ */
+#define ARM64_RSV_PROP "kexec-kho,memreserve"
 
 /* --dtb FILE, else the running kernel's /sys/firmware/fdt under @root. */
 int arm64_dtb_read(const char *root, const char *path, void **dtb,
@@ -176,8 +197,9 @@ uint64_t arm64_pl011_base(const void *fdt, const char *cmdline);
 
 /* kho.c */
 /*
- * Place what the handover needs (the scratch array; the FDT when it is a
- * copy) and fill the KHO part of @c.
+ * Place what the handover needs (the scratch array; each --kho-blob; the
+ * empty preserved-memory map of --kho-scratch; the FDT when it is a
+ * copy) and fill the KHO part of @c, reservations included.
  */
 int arm64_kho_place(struct plan *p, struct kho_handover *h,
 		    struct arm64_chosen *c, struct errbuf *e);

@@ -38,6 +38,7 @@ static const char *const stale_props[] = {
 	"kaslr-seed",
 	"rng-seed",
 	"bootargs",
+	ARM64_RSV_PROP,
 	NULL,
 };
 
@@ -190,6 +191,13 @@ static bool get_addr_size(const void *fdt, int node, const char *name,
 	return true;
 }
 
+static int fdt_fail(struct errbuf *e, const char *what, int fdt_err)
+{
+	return err_set(e, fdt_err == -FDT_ERR_NOSPACE ? -ENOSPC : -EINVAL,
+		       "cannot %s in the device tree: %s", what,
+		       fdt_strerror(fdt_err));
+}
+
 /*
  * Drop the /memreserve/ entry an earlier kexec added for a buffer of its
  * own (exact size or rounded up to a page, as loaders differ), so that
@@ -211,17 +219,68 @@ static int del_rsv(void *fdt, uint64_t addr, uint64_t size)
 	return 0;
 }
 
+/* The entries an earlier load listed in ARM64_RSV_PROP. */
+static int del_own_rsv(void *fdt, int chosen)
+{
+	const fdt64_t *p;
+	fdt64_t a, s;
+	int len, i, err;
+
+	p = fdt_getprop(fdt, chosen, ARM64_RSV_PROP, &len);
+	if (!p || len % 16)
+		return 0;
+	for (i = 0; i < len / 8; i += 2) {
+		/* Properties are only 4-byte aligned. */
+		memcpy(&a, p + i, sizeof(a));
+		memcpy(&s, p + i + 1, sizeof(s));
+		err = del_rsv(fdt, fdt64_to_cpu(a), fdt64_to_cpu(s));
+		if (err)
+			return err;
+		/* Deleting shifts the blob: look the property up again. */
+		p = fdt_getprop(fdt, chosen, ARM64_RSV_PROP, &len);
+		if (!p)
+			return -FDT_ERR_INTERNAL;
+	}
+	return 0;
+}
+
 static int del_stale_rsv(void *fdt, int chosen)
 {
 	uint64_t start, end, size;
-	int err = 0;
+	int err;
 
-	if (get_number(fdt, chosen, "linux,initrd-start", &start) &&
+	err = del_own_rsv(fdt, chosen);
+	if (!err && get_number(fdt, chosen, "linux,initrd-start", &start) &&
 	    get_number(fdt, chosen, "linux,initrd-end", &end) && end > start)
 		err = del_rsv(fdt, start, end - start);
 	if (!err && get_addr_size(fdt, chosen, "linux,kho-fdt", &start, &size))
 		err = del_rsv(fdt, start, size);
 	return err;
+}
+
+static int add_own_rsv(void *fdt, int chosen, const struct arm64_chosen *c,
+		       struct errbuf *e)
+{
+	fdt64_t list[2 * ARM64_MAX_RSV];
+	size_t i;
+	int err;
+
+	if (!c->nr_rsv)
+		return 0;
+	if (c->nr_rsv > ARM64_MAX_RSV)
+		return err_set(e, -E2BIG, "too many /memreserve/ entries");
+	for (i = 0; i < c->nr_rsv; i++) {
+		err = fdt_add_mem_rsv(fdt, c->rsv[i].addr, c->rsv[i].size);
+		if (err)
+			return fdt_fail(e, "add a /memreserve/ entry", err);
+		list[2 * i] = cpu_to_fdt64(c->rsv[i].addr);
+		list[2 * i + 1] = cpu_to_fdt64(c->rsv[i].size);
+	}
+	err = fdt_setprop(fdt, chosen, ARM64_RSV_PROP, list,
+			  (int)(c->nr_rsv * 2 * sizeof(list[0])));
+	if (err)
+		return fdt_fail(e, "set /chosen/" ARM64_RSV_PROP, err);
+	return 0;
 }
 
 static int random_bytes(void *buf, size_t len)
@@ -271,13 +330,6 @@ static int add_seeds(void *fdt, int chosen, struct errbuf *e)
 	return 0;
 }
 
-static int fdt_fail(struct errbuf *e, const char *what, int fdt_err)
-{
-	return err_set(e, fdt_err == -FDT_ERR_NOSPACE ? -ENOSPC : -EINVAL,
-		       "cannot %s in the device tree: %s", what,
-		       fdt_strerror(fdt_err));
-}
-
 static int find_chosen(void *fdt, struct errbuf *e)
 {
 	int node = fdt_path_offset(fdt, "/chosen");
@@ -323,9 +375,12 @@ static int edit_chosen(void *fdt, const struct arm64_chosen *c,
 	err = add_seeds(fdt, chosen, e);
 	if (err)
 		return err;
-	if (c->kho_fdt_size)
-		return arm64_kho_chosen(fdt, chosen, c, e);
-	return 0;
+	if (c->kho_fdt_size) {
+		err = arm64_kho_chosen(fdt, chosen, c, e);
+		if (err)
+			return err;
+	}
+	return add_own_rsv(fdt, chosen, c, e);
 }
 
 int arm64_dtb_build(const void *src, size_t src_len,
