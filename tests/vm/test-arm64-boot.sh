@@ -12,52 +12,20 @@
 #               seeds (-M virt,dtb-randomness=off, formerly dtb-kaslr-seed)
 #   image-forced  the raw Image with -t Image
 #
-# The kexec binary: $KEXEC_KHO_KEXEC_ARM64, else $KEXEC_KHO_BUILD_ARM64/kexec/kexec
-# (tests/run-all.sh sets it), else a static cross build made here.
+# The kexec binary comes from kk_static_bins (bins.sh): $KEXEC_KHO_BUILD_ARM64
+# when tests/run-all.sh set it, else a static cross build of a tree copy.
 # Prints "N passed, N failed"; exit 1 on failure, 77 when QEMU or a kernel
 # cannot be had outside CI.
 set -euo pipefail
 KK_PROG=test-arm64-boot
 HERE=$(cd "$(dirname "$0")" && pwd)
-TOP=$(cd "$HERE/../.." && pwd)
 . "$HERE/lib.sh"
+. "$HERE/bins.sh"
 
 LOGDIR=${KKTEST_LOGDIR:-${TMPDIR:-/tmp}/kexec-kho-vm-logs}/arm64-boot
-TIMEOUT=${KKTEST_TIMEOUT:-600}
+TIMEOUT=${KKTEST_TIMEOUT:-300}
 VARIANTS=${KKTEST_ARM64_BOOT_VARIANTS:-gz-nokaslr zboot-noseed image-forced}
 mkdir -p "$LOGDIR"
-
-# A static arm64 kexec, cross-built from a copy of the tree when none is
-# given: an in-tree configure would make automake refuse an out-of-tree one.
-get_kexec() {
-	local b=${KEXEC_KHO_KEXEC_ARM64:-}
-	if [ -z "$b" ] && [ -n "${KEXEC_KHO_BUILD_ARM64:-}" ]; then
-		b=$KEXEC_KHO_BUILD_ARM64/kexec/kexec
-	fi
-	if [ -n "$b" ]; then
-		[ -x "$b" ] || kk_die "arm64 kexec '$b' does not exist"
-		echo "$b"
-		return
-	fi
-	local src=$LOGDIR/src build=$LOGDIR/build sysroot=$KK_CACHE/sysroot-arm64
-	command -v aarch64-linux-gnu-gcc >/dev/null ||
-		vm_skip_or_fail "no aarch64-linux-gnu-gcc for the arm64 kexec (tests/install-deps.sh)"
-	[ -f "$sysroot/usr/lib/aarch64-linux-gnu/libfdt.a" ] ||
-		vm_skip_or_fail "no arm64 libfdt in $sysroot (tests/install-deps.sh)"
-	kk_log "cross-building a static arm64 kexec in $build"
-	rsync -a --delete --exclude=.git --exclude=tests/out "$TOP/" "$src/"
-	if [ -f "$src/config.status" ]; then
-		make -C "$src" distclean >/dev/null
-	fi
-	[ -x "$src/configure" ] || (cd "$src" && ./autogen.sh) >&2
-	rm -rf "$build" && mkdir -p "$build"
-	(cd "$build" && "$src/configure" --host=aarch64-linux-gnu --enable-static-binaries \
-		LIBFDT_CFLAGS="-I$sysroot/usr/include" \
-		LIBFDT_LIBS="-L$sysroot/usr/lib/aarch64-linux-gnu -lfdt" &&
-		make -j2 kexec/kexec) > "$LOGDIR/build.log" 2>&1 ||
-		kk_die "arm64 cross build failed (log: $LOGDIR/build.log)"
-	echo "$build/kexec/kexec"
-}
 
 le32() {
 	local v=$1
@@ -85,11 +53,9 @@ vm_require arm64
 KIMAGE=$VM_KERNEL
 KGZ=$VM_KDIR/Image.gz
 [ -f "$KGZ" ] || { gzip -9 -c "$KIMAGE" > "$LOGDIR/Image.gz"; KGZ=$LOGDIR/Image.gz; }
-KEXEC=$(get_kexec)
+KEXEC=$(kk_static_bins arm64)/kexec
 echo "== kernel $KIMAGE"
 echo "== kexec $KEXEC"
-file "$KEXEC" | grep -q 'ARM aarch64.*statically linked' ||
-	kk_die "$KEXEC is not a static arm64 program"
 
 mkzboot "$KGZ" "$LOGDIR/vmlinuz.efi"
 "$HERE/mkinitramfs.sh" --arch arm64 --out "$LOGDIR/initrd-b.cpio.gz"
