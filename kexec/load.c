@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,6 +184,41 @@ static int read_inputs(struct kexec_load *l, const struct kexec_opts *o,
 	return 0;
 }
 
+/*
+ * The next kernel allocates everything early from scratch: a load that
+ * fills the running kernel's scratch boots a kernel that dies before its
+ * console starts. Below its struct page array plus a margin it surely
+ * will: refuse (unless --force). Below the comfortable budget it may:
+ * warn. Scratch the loader chose itself (--kho-scratch) is checked by the
+ * KHO core, which sized it.
+ */
+#define SCRATCH_FLOOR_MARGIN (16ULL << 20)
+
+static int check_scratch_left(struct kexec_load *l,
+			      const struct kexec_opts *o, struct errbuf *e)
+{
+	struct kho_handover *h = l->kho;
+	uint64_t left, floor, budget;
+
+	if (!h || h->own_scratch)
+		return 0;
+	left = plan_free_bytes(&l->plan);
+	floor = memmap_total(&l->sysmem, MEM_RAM) / 4096 * 64 +
+		SCRATCH_FLOOR_MARGIN;
+	budget = kho_scratch_budget(&l->sysmem);
+	if (left < floor && !o->force)
+		return err_set(e, -ENOSPC,
+			       "the segments leave %llu MiB of KHO scratch free, and the next kernel needs at least %llu MiB there for its early allocations; use a smaller initrd, give the running kernel more scratch (kho_scratch=), or --force",
+			       (unsigned long long)(left >> 20),
+			       (unsigned long long)(floor >> 20));
+	if (left < budget && !h->warning[0])
+		snprintf(h->warning, sizeof(h->warning),
+			 "the segments leave %llu MiB of KHO scratch free; the next kernel may need about %llu MiB for its early allocations",
+			 (unsigned long long)(left >> 20),
+			 (unsigned long long)(budget >> 20));
+	return 0;
+}
+
 int load_prepare(struct kexec_load *l, const struct kexec_opts *o,
 		 const char *root, struct errbuf *e)
 {
@@ -209,7 +245,14 @@ int load_prepare(struct kexec_load *l, const struct kexec_opts *o,
 	if (err)
 		return err;
 	err = type->load(l);
+	if (err == -EADDRNOTAVAIL && l->kho)
+		err_append(e, " (with KHO every segment must lie in the scratch regions: %llu MiB in all, %llu MiB still free; --no-kho lifts this)",
+			   (unsigned long long)(memmap_total(&l->plan.allowed, MEM_RAM) >> 20),
+			   (unsigned long long)(plan_free_bytes(&l->plan) >> 20));
 	if (err)
 		return err_prefix(e, err, "%s", o->kernel);
+	err = check_scratch_left(l, o, e);
+	if (err)
+		return err;
 	return kho_finish(l->kho, plan_bytes(&l->plan), e);
 }

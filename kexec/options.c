@@ -102,7 +102,8 @@ const char kexec_usage[] =
 	"\n"
 	"Booting:\n"
 	"  -f, --force                with no action: boot without shutting down;\n"
-	"                             with -e: ignore a stale KHO FDT\n"
+	"                             with -e: ignore a stale KHO FDT;\n"
+	"                             with -l: load even if KHO scratch gets tight\n"
 	"  -x, --no-ifdown            do not bring network interfaces down\n"
 	"  -y, --no-sync              do not sync file systems\n"
 	"  -d, --debug                explain what is done (repeat for more)\n";

@@ -123,5 +123,29 @@ expect "--help shows usage" 0 "Usage: kexec" -- "$bin" --help
 expect "--version names the project" 0 "kexec-kho" -- "$bin" --version
 expect "unknown option is refused" 1 "--bogus" -- "$bin" -l --bogus "$work/bz"
 
+# KHO from a root whose debugfs FDT is complete (no kcore there): 320 MiB
+# of scratch in a 1 GiB guest.
+kho=$srcdir/tests/fixtures/kho-qemu
+KK=("$bin" --sysroot "$kho")
+expect "KHO root: plan hands over the complete debugfs copy" 0 "handing over kho-v4, complete debugfs copy" -- \
+	"${KK[@]}" -l --dry-run "$work/bz" --initrd "$work/initrd"
+if plan_inside "0x29c00000-0x38bfffff 0x38c00000-0x3dbfffff"; then ok "with KHO every segment lies in scratch"
+else not_ok "with KHO every segment lies in scratch"; fi
+expect "with KHO the plan shows the scratch left free" 0 "KHO scratch left free for the next kernel: [0-9]+ MiB of 320 MiB" -- \
+	"${KK[@]}" -l --dry-run "$work/bz"
+head -c 300000000 /dev/zero >"$work/big-initrd"
+expect "an initrd that fills scratch is refused" 1 "leave [0-9]+ MiB of KHO scratch free.*needs at least [0-9]+ MiB" -- \
+	"${KK[@]}" -l --dry-run "$work/bz" --initrd "$work/big-initrd"
+expect "... unless --force, which still warns" 0 "warning: the segments leave" -- \
+	"${KK[@]}" -l --dry-run -f "$work/bz" --initrd "$work/big-initrd"
+head -c 340000000 /dev/zero >"$work/huge-initrd"
+expect "an initrd larger than scratch names the scratch" 1 "cannot place initrd.*scratch regions: 320 MiB in all" -- \
+	"${KK[@]}" -l --dry-run "$work/bz" --initrd "$work/huge-initrd"
+rm -f "$work/big-initrd" "$work/huge-initrd"
+expect "--no-kho on a KHO root does not hand over" 0 "not handing over" -- \
+	"${KK[@]}" -l --dry-run --no-kho "$work/bz"
+expect "a truncated debugfs FDT and no kcore: clear error" 1 "truncated.*kexec -s" -- \
+	"$bin" --sysroot "$srcdir/tests/fixtures/kho-qemu-truncated" -l --dry-run "$work/bz"
+
 echo "1..$n"
 [ $failed = 0 ]
