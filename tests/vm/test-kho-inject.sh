@@ -1,0 +1,222 @@
+#!/bin/bash
+# test-kho-inject.sh: kho-inject and the loader's KHO extras (--kho-blob,
+# --kho-scratch) on x86_64, end to end in QEMU (TCG). Each case boots
+# kernel A with a command line chosen here; tests/vm/tests/khoinj.sh
+# (kktest=khoinj kkcase=NAME) does the guest side and kexecs through our
+# kexec_load path into the same image; the host then checks each
+# kernel's part of the serial log.
+#
+# Cases (KKTEST_KHOINJ_CASES overrides the list, e.g. "off"):
+#   blob     kho=on liveupdate=on, test_kho, reserve_mem: A dumps its live
+#            FDT (kexec-metadata count 1) and hands three --kho-blob files
+#            over (200 KiB, 3 MiB, an FDT); B shows each byte-exact in
+#            kho/in/sub_fdts, test_kho restores, the pmsg text and a LUO
+#            memfd come back, B's dumps show count 1 (in) and 2 (its own)
+#   off      kho=off A: kho-inject new, --kho-fdt --kho-scratch 256M
+#            --kho-blob; B (kho=on): "found kexec handover data", blobs
+#            byte-exact, its scratch is what A chose; then B -> C with
+#            B's own live FDT: count 1, test_kho restored, memfd back
+#   offauto  kho=off A with --kho-scratch auto -> B: handover and blob
+#
+# The KHO ABI for `kho-inject new` comes from the test kernel's source
+# (KHO_FDT_COMPATIBLE in include/linux/kho/abi/kexec_handover.h): a
+# kho=off kernel has no FDT to read it from. Prints "N passed, N
+# failed"; exit 1 on failure, 77 (skip) when QEMU or a kernel cannot be
+# had and $CI is unset. Logs: $KKTEST_LOGDIR/khoinj/.
+set -euo pipefail
+KK_PROG=test-kho-inject
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+. "$HERE/bins.sh"
+
+LOGDIR=${KKTEST_LOGDIR:-${TMPDIR:-/tmp}/kexec-kho-vm-logs}/khoinj
+TIMEOUT=${KKTEST_TIMEOUT:-300}
+CASES=${KKTEST_KHOINJ_CASES:-blob off offauto}
+mkdir -p "$LOGDIR"
+
+BASE="console=ttyS0 panic=-1 kktest=khoinj kktest.stage=0"
+RMEM="reserve_mem=4M:4096:kkr ramoops.mem_name=kkr ramoops.pmsg_size=0x20000"
+
+# section LOG N: the part of LOG printed by the Nth kernel (0 = A).
+section() {
+	local log=$1 n=$2 out=$1.k$2
+	awk -v want="$n" '/Linux version [0-9]/ { k++ } k == want + 1' "$log" > "$out"
+	echo "$out"
+}
+
+boot() { # NAME APPEND [qemu-run options]: sets LOG
+	local name=$1 append=$2 rc start
+	shift 2
+	LOG=$LOGDIR/$name.log
+	echo "== $name: $append"
+	start=$(date +%s)
+	set +e
+	"$HERE/qemu-run.sh" --arch x86_64 --kernel "$VM_KERNEL" --initrd "$INITRD" \
+		--append "$append" --log "$LOG" --timeout "$TIMEOUT" "$@" 2> "$LOG.qemu"
+	rc=$?
+	set -e
+	echo "   ($(( $(date +%s) - start )) s, log $LOG)"
+	if [ $rc -eq 0 ]; then
+		vm_pass "$name: QEMU powered off by itself"
+	else
+		vm_fail "$name: QEMU status $rc (124 = timeout)"
+	fi
+	[ -f "$LOG" ] || : > "$LOG"
+}
+
+kernels() { # LOG N
+	local n
+	n=$(grep -c 'Linux version [0-9]' "$1" || true)
+	if [ "$n" = "$2" ]; then
+		vm_pass "$CASE_NAME: $2 kernels booted in a row"
+	else
+		vm_fail "$CASE_NAME: $2 kernels booted in a row (saw $n)"
+	fi
+}
+
+# The digests A printed for its blobs are the ones B printed for
+# kho/in/sub_fdts (the guest compares bytes too; this checks the log).
+blobs_same() { # A_SECTION B_SECTION NAME[:A_NAME]...
+	local a=$1 b=$2 pair n an da db
+	shift 2
+	for pair in "$@"; do
+		n=${pair%%:*} an=${pair#*:}
+		da=$(sed -n "s/^KK-BLOB: $an \([0-9]* [0-9a-f]*\)$/\1/p" "$a" | head -n1)
+		db=$(sed -n "s/^KK-IN-BLOB: $n \([0-9]* [0-9a-f]*\)$/\1/p" "$b" | head -n1)
+		if [ -n "$da" ] && [ "$da" = "$db" ]; then
+			vm_pass "$CASE_NAME: blob $n in B is A's $an (${da%% *} bytes, sha256 ${da#* })"
+		else
+			vm_fail "$CASE_NAME: blob $n in B ('$db') is A's $an ('$da')"
+		fi
+	done
+}
+
+# B's out/scratch_* are exactly the regions A's kexec -d said it chose.
+scratch_as_chosen() { # A_SECTION B_SECTION
+	local want got
+	want=$(sed -n 's/^  load| KHO: scratch\[[0-9]*\] 0x0*\([0-9a-f]*\) size \(0x[0-9a-f]*\)$/0x\1 \2/p' "$1")
+	got=$(sed -n 's/^KK-SCRATCH: //p' "$2")
+	if [ -n "$want" ] && [ "$want" = "$got" ]; then
+		vm_pass "$CASE_NAME: B's KHO scratch is what A's kexec chose: $(echo $got)"
+	else
+		vm_fail "$CASE_NAME: B's KHO scratch ($(echo $got)) is what A's kexec chose ($(echo $want))"
+	fi
+}
+
+# B's kho/in/fdt points preserved-memory-map at the empty map A placed.
+map_as_placed() { # A_SECTION B_SECTION
+	local want got
+	want=$(sed -n 's/^  load| KHO: empty preserved-memory map at \(0x[0-9a-f]*\)$/\1/p' "$1" | head -n1)
+	got=$(sed -n 's/^  dumpin|[[:space:]]*preserved-memory-map = u64:\(0x[0-9a-f]*\);.*/\1/p' "$2" | head -n1)
+	if [ -n "$want" ] && [ "$want" = "$got" ]; then
+		vm_pass "$CASE_NAME: B's kho/in/fdt has the empty map A placed ($got)"
+	else
+		vm_fail "$CASE_NAME: B's kho/in/fdt preserved-memory-map '$got' is the empty map A placed ('$want')"
+	fi
+}
+
+# ---- cases ----
+
+run_blob() {
+	local a b
+	boot blob "$BASE kkcase=blob kkabi=$ABI kho=on liveupdate=on $RMEM"
+	kernels "$LOG" 2
+	a=$(section "$LOG" 0) b=$(section "$LOG" 1)
+	assert_log "$a" 'KKTEST: PASS A: kho-inject dump of the live FDT shows kexec-metadata count 1' "blob A: kho-inject dump shows kexec-metadata count 1" || true
+	assert_log "$a" 'dumpa\| .*kexec count: 1' "blob A: the dump line itself" || true
+	assert_log "$a" 'KKTEST: PASS --kho-blob named like test_kho.s node: exit' "blob A: a blob named like a subsystem is refused in one line" || true
+	assert_log "$a" 'load\| KHO: blob raw: 204800 bytes at 0x' "blob A: kexec -d shows blob raw placed" || true
+	assert_log "$a" 'load\| KHO: the live FDT is handed over as a copy' "blob A: the live FDT is copied to add the blobs" || true
+	assert_log "$b" 'KHO: found kexec handover data' "blob B: KHO: found kexec handover data" || true
+	assert_log "$b" 'KHO: exec from: [^ ]+ \(count 1\)' "blob B: KHO: exec from: ... (count 1)" || true
+	assert_log "$b" 'test_kho: KHO restore succeeded' "blob B: test_kho: KHO restore succeeded" || true
+	assert_log "$b" "Revived memory reservation 'kkr' from KHO" "blob B: reserve_mem region revived" || true
+	assert_log "$b" "KKTEST: PASS reserve_mem content came back: 'kk-pmsg from A with blobs'" "blob B: pmsg text read back" || true
+	assert_log "$b" 'KKTEST: PASS LUO: restore kk-a: 16 MiB memfd' "blob B: LUO memfd byte-exact" || true
+	for n in raw big fdt; do
+		assert_log "$b" "KKTEST: PASS blob $n: .* is byte-exact" "blob B: kho/in/sub_fdts/$n byte-exact" || true
+	done
+	blobs_same "$a" "$b" raw big fdt
+	assert_log "$b" 'KKTEST: PASS 3 setup_data nodes of type SETUP_INDIRECT' "blob B: one SETUP_INDIRECT node per blob" || true
+	assert_log "$b" 'dumpin\| .*kexec count: 1' "blob B: dump of kho/in/fdt: count 1" || true
+	assert_log "$b" 'dumpb\| .*kexec count: 2' "blob B: dump of its own FDT: count 2" || true
+}
+
+run_off() {
+	local a b c
+	boot off "$BASE kkcase=off kkabi=$ABI kho=off"
+	kernels "$LOG" 3
+	a=$(section "$LOG" 0) b=$(section "$LOG" 1) c=$(section "$LOG" 2)
+	assert_log "$a" 'KKTEST: PASS kho=off: no /sys/kernel/debug/kho' "off A: kho=off has no kho/ in debugfs" || true
+	assert_log "$a" "KKTEST: PASS kho-inject new --abi $ABI" "off A: kho-inject new --abi $ABI" || true
+	for w in "--kho on a kho=off kernel" "--kho-fdt without --kho-scratch" \
+		"--kho-scratch not 4 MiB aligned" "--kho-scratch outside RAM"; do
+		assert_log "$a" "KKTEST: PASS $w: exit [1-9]" "off A: refused in one line: $w" || true
+		assert_log "$a" "KKTEST: PASS $w: kexec -S says not loaded" "off A: nothing loaded after: $w" || true
+	done
+	assert_log "$a" 'load\| KHO: scratch\[0\] 0x[0-9a-f]+ size 0x10000000$' "off A: 256 MiB of scratch chosen" || true
+	assert_log "$a" 'load\| KHO: empty preserved-memory map at 0x' "off A: an empty preserved-memory map placed" || true
+	assert_log "$b" 'KHO: found kexec handover data' "off B: KHO: found kexec handover data" || true
+	refute_log "$b" 'disabling KHO revival|handover FDT .* is (invalid|incompatible)' "off B: the handover was not refused" || true
+	assert_log "$b" 'KKTEST: PASS no .KHO: exec from. line' "off B: no kexec-metadata from a kho=off kernel" || true
+	assert_log "$b" 'KKTEST: PASS kernel code .* inside a KHO scratch region' "off B: booted inside the chosen scratch" || true
+	for n in mine fdt; do
+		assert_log "$b" "KKTEST: PASS blob $n: .* is byte-exact" "off B: kho/in/sub_fdts/$n byte-exact" || true
+	done
+	blobs_same "$a" "$b" mine:raw fdt
+	scratch_as_chosen "$a" "$b"
+	map_as_placed "$a" "$b"
+	assert_log "$b" 'dumpb\| .*kexec count: 1' "off B: its own FDT: kexec-metadata count 1" || true
+	assert_log "$b" 'load2\| KHO: handing over kho-v[0-9]+, live FDT page' "off B: hands over its live page to C" || true
+	assert_log "$c" 'KHO: found kexec handover data' "off C: KHO: found kexec handover data" || true
+	assert_log "$c" 'KHO: exec from: [^ ]+ \(count 1\)' "off C: KHO: exec from: ... (count 1)" || true
+	assert_log "$c" 'test_kho: KHO restore succeeded' "off C: test_kho: KHO restore succeeded" || true
+	assert_log "$c" 'KKTEST: PASS LUO: restore kk-b: 16 MiB memfd' "off C: LUO memfd from B byte-exact" || true
+}
+
+run_offauto() {
+	local a b
+	boot offauto "$BASE kkcase=offauto kkabi=$ABI kho=off"
+	kernels "$LOG" 2
+	a=$(section "$LOG" 0) b=$(section "$LOG" 1)
+	assert_log "$a" "load\\| KHO: the running kernel has no KHO: scratch chosen by the loader's sizing rule" "offauto A: scratch sized by the loader" || true
+	assert_log "$b" 'KHO: found kexec handover data' "offauto B: KHO: found kexec handover data" || true
+	assert_log "$b" 'KKTEST: PASS blob mine: .* is byte-exact' "offauto B: kho/in/sub_fdts/mine byte-exact" || true
+	scratch_as_chosen "$a" "$b"
+}
+
+# ---- main ----
+
+T0=$(date +%s)
+vm_require x86_64
+[ -n "$VM_HEADERS" ] || vm_skip_or_fail "the test kernel came without uapi headers (KEXEC_KHO_KERNEL_X86_64?): luo-memfd needs linux/liveupdate.h"
+SRC=$(sed -n 's/^source=//p' "$VM_KDIR/INFO" 2>/dev/null || true)
+ABI=$(sed -n 's/^#define KHO_FDT_COMPATIBLE "\(kho-v[0-9]*\)".*/\1/p' \
+	"$SRC/include/linux/kho/abi/kexec_handover.h" 2>/dev/null || true)
+if [ -z "$ABI" ]; then
+	ABI=kho-v4
+	kk_log "no kernel source for KHO_FDT_COMPATIBLE; assuming $ABI (Linux 7.2/7.3)"
+fi
+BINS=$(kk_static_bins x86_64)
+"$HERE/luo/build.sh" "$VM_HEADERS" "$LOGDIR/luo-memfd" || kk_die "cannot build luo-memfd"
+INITRD=$LOGDIR/initramfs.cpio.gz
+"$HERE/mkinitramfs.sh" --arch x86_64 --out "$INITRD" \
+	--bin "$BINS/kexec" --bin "$BINS/kho-inject" --bin "$LOGDIR/luo-memfd" \
+	--file "$VM_KERNEL:/boot/bzImage"
+echo "kernel $VM_KERNEL ($ABI), binaries $BINS, setup $(( $(date +%s) - T0 )) s"
+
+for CASE_NAME in $CASES; do
+	fails=$VM_FAIL
+	case $CASE_NAME in
+		blob|off|offauto) "run_$CASE_NAME" ;;
+		*) kk_die "unknown case '$CASE_NAME' (have: blob off offauto)" ;;
+	esac
+	vm_check_guest "$LOG" "$CASE_NAME"
+	if [ "$VM_FAIL" -ne "$fails" ]; then
+		echo "  ---- tail of $LOG ----"
+		tail -n 40 "$LOG" | sed 's/^/  | /'
+	fi
+done
+
+echo "logs: $LOGDIR; total $(( $(date +%s) - T0 )) s"
+vm_summary
