@@ -104,7 +104,9 @@ int inject_blob_read(const struct inject_blobs *b, const char *name,
 		     uint64_t size, void **buf, size_t *len, char *where,
 		     size_t where_size)
 {
-	static const char *const sub[] = { "out", "in" };
+	static const char *const out_first[] = { "out", "in" };
+	static const char *const in_first[] = { "in", "out" };
+	const char *const *sub = b->incoming ? in_first : out_first;
 	char path[4096];
 	size_t i;
 

@@ -234,6 +234,12 @@ int inject_diff(const struct inject_fdt *a, const struct inject_fdt *b,
 struct inject_blobs {
 	const char *root;
 	const char *dir;
+	/*
+	 * The FDT is the one this kernel received (kho/in/fdt): its blobs
+	 * are under in/sub_fdts. out/ holds this kernel's own, which may
+	 * have the same names and sizes but newer content.
+	 */
+	bool incoming;
 };
 
 /*

@@ -96,6 +96,7 @@ static int cmd_dump(const struct cli *c, int argc, char **argv)
 		else
 			return fail_usage("dump: unexpected argument \"%s\"", argv[i]);
 	}
+	blobs.incoming = c->input && strstr(c->input, "/kho/in/");
 	ret = load_input(c, &f, &e);
 	if (ret)
 		return fail(&e, ret);

@@ -45,7 +45,7 @@ le32() { printf "\\$(printf %03o $(($1 & 255)))\\000\\000\\000"; }
 # Overwrite bytes at an offset of a file.
 poke() { printf "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none; }
 
-echo "1..40"
+echo "1..41"
 
 # ---- usage ----
 run --help
@@ -210,8 +210,18 @@ run --sysroot "$R" -o "$T/k2.fdt" set /kexec-metadata blob-size 80
 check "edits read the kernel's tree when no -i is given" eval '
 	test "$rc" = 0 && "$KI" diff "$T/kernel.fdt" "$T/k2.fdt" | grep -q "u64:0x49 -> u64:0x50"'
 
-if [ "$n" != 40 ]; then
-	echo "# planned 40 tests, ran $n"
+# After a KHO boot both directories hold a kexec-metadata of the same size:
+# in/ is what was received, out/ this kernel's own (count one higher).
+mkdir -p "$R/sys/kernel/debug/kho/in/sub_fdts"
+cp "$T/kernel.fdt" "$R/sys/kernel/debug/kho/in/fdt"
+{ le32 1; printf '7.3.4'; head -c 60 /dev/zero; le32 2; } \
+	>"$R/sys/kernel/debug/kho/in/sub_fdts/kexec-metadata"
+run --sysroot "$R" -i "$R/sys/kernel/debug/kho/in/fdt" dump
+check "dump of kho/in/fdt decodes the blobs it was handed, not out/'s" eval '
+	test "$rc" = 0 && has "kexec count: 2" "$T/out" && ! has "kexec count: 3" "$T/out"'
+
+if [ "$n" != 41 ]; then
+	echo "# planned 41 tests, ran $n"
 	exit 1
 fi
 [ "$failed" = 0 ]
