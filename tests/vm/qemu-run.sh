@@ -13,7 +13,8 @@
 #   --interactive  console on the terminal (stdin), still logged
 # Exit status: QEMU's (0 after a guest poweroff), 124 on timeout.
 # KKTEST_VERBOSE=1 also copies the console to stdout.
-# KKTEST_QEMU_MACHINE overrides the x86_64 machine type (default q35).
+# KKTEST_QEMU_MACHINE overrides -M (default: q35 on x86_64, virt,acpi=off on arm64).
+# Later "-- -M ..." options merge with ours (e.g. -M virt,dtb-randomness=off).
 set -euo pipefail
 KK_PROG=qemu-run
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -70,7 +71,9 @@ case $ARCH in
 		QEMU=qemu-system-aarch64
 		kk_need_cmd "$QEMU" qemu-system-arm
 		# pauth-impdef: same pointer-auth semantics, much cheaper under TCG.
-		CMD=("$QEMU" -accel tcg -M virt -cpu max,pauth-impdef=on)
+		# acpi=off: with ACPI tables, UEFI firmware hands the kernel a stub DT
+		# (no CPUs, no PL011); our kernel has no ACPI and then crashes silently.
+		CMD=("$QEMU" -accel tcg -M "${KKTEST_QEMU_MACHINE:-virt,acpi=off}" -cpu max,pauth-impdef=on)
 		if [ "$UEFI" = 1 ]; then
 			fw=
 			for f in /usr/share/qemu-efi-aarch64/QEMU_EFI.fd /usr/share/AAVMF/AAVMF_CODE.fd; do
