@@ -15,6 +15,7 @@
 #   KEXEC_KHO_KERNEL_ARM64    prebuilt arm64 Image: print it, build nothing
 #   KEXEC_KHO_JOBS            make -j value (default: nproc)
 #   KEXEC_KHO_CLEAN_BUILD=1   wipe the reusable object dir first
+#   KEXEC_KHO_KEEP_KERNELS    finished entries kept per arch (default 4, oldest pruned)
 set -euo pipefail
 KK_PROG=build-kernel
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -143,7 +144,7 @@ if ! check_config 2>>"$LOG"; then
 	grep '^\[build-kernel\] config:' "$LOG" >&2 || true
 	kk_die "config fragment $FRAG: requested options missing from $OBJ/.config (fix dependencies in the fragment)"
 fi
-kk_log "config OK: all $(grep -c '^CONFIG_.*=y' "$FRAG") requested options are =y; compiling with -j$JOBS (takes ~10 min on 2 cores)"
+kk_log "config OK: all $(grep -c '^CONFIG_.*=y' "$FRAG") requested options are =y; compiling with -j$JOBS (from scratch 7-15 min on 2 cores, a rebuild in $OBJ much less)"
 if ! build >>"$LOG" 2>&1; then
 	tail -n 60 "$LOG" >&2
 	kk_die "kernel build failed (full log: $LOG; object dir: $OBJ; KEXEC_KHO_CLEAN_BUILD=1 starts from scratch)"
@@ -170,4 +171,11 @@ chmod 755 "$TMP"
 mv -T "$TMP" "$ENTRY"
 trap - EXIT
 kk_log "built $ARCH kernel in ${secs}s: $ENTRY"
+
+# Keep the newest KEXEC_KHO_KEEP_KERNELS (default 4) entries of this arch.
+keep=${KEXEC_KHO_KEEP_KERNELS:-4}
+ls -1dt "$KK_CACHE/kernels/$ARCH-"* 2>/dev/null | tail -n +$((keep + 1)) | while read -r old; do
+	kk_log "pruning old cache entry $old"
+	rm -rf "$old" "$KK_CACHE/logs/build-${old##*/}.log"
+done
 echo "$ENTRY/$IMAGE"
