@@ -1,6 +1,11 @@
 #!/bin/bash
-# test-kho.sh: Kexec HandOver through kexec_load on x86_64, end to end in
-# QEMU (TCG). Each case boots kernel A with a command line chosen here and
+# test-kho.sh [x86_64|arm64]: Kexec HandOver through kexec_load, end to end
+# in QEMU (TCG): x86_64 (the default) on q35, arm64 on virt -cpu max (-smp 2,
+# 1 GiB; test-kho-arm64.sh runs this with arm64). On arm64 kexec_load loads
+# Image.gz (C of the chain: the raw Image) and kexec -s the raw Image, the
+# only format arm64's kexec_file_load takes; B and C also check /chosen
+# (linux,kho-fdt and linux,kho-scratch, a /memreserve/ entry for a copy).
+# Each case boots kernel A with a command line chosen here and
 # tests/vm/tests/kho.sh (kktest=kho kkcase=NAME) does the guest side: it
 # loads the next kernel (this image again) with our kexec, kexecs, and the
 # next kernel checks what came back. The host then checks each kernel's
@@ -15,7 +20,9 @@
 #          an initrd bigger than all scratch, and /proc/kcore hidden so
 #          only the truncated debugfs copy is left: each one error line,
 #          `kexec -S` not loaded.
-#   file   the same B-side checks with `kexec -s` (kexec_file_load).
+#   file   the same B-side checks with `kexec -s` (kexec_file_load), then
+#          B -kexec_load-> C (count 2); on arm64 B's /chosen/linux,kho-fdt
+#          must be the live page our loader finds (kexec --dry-run in A).
 #   kfdt   --kho-fdt FILE (a kho-inject copy of the live FDT with a note),
 #          nokaslr; the file changes after load: `kexec -e` refuses as
 #          stale, `kexec -e --force` boots B, which got the file as loaded.
@@ -25,24 +32,41 @@
 #   off    kho=off: `kexec -l --kho` refused, nothing loaded.
 #
 # Prints "N passed, N failed"; exit 1 on failure, 77 (skip) when QEMU or a
-# kernel cannot be had and $CI is unset. Logs: $KKTEST_LOGDIR/kho/.
+# kernel cannot be had and $CI is unset. Logs: $KKTEST_LOGDIR/kho/ (x86_64)
+# or kho-arm64/; a failed case also prints the tail of its console log.
 set -euo pipefail
-KK_PROG=test-kho
+ARCH=${1:-x86_64}
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 . "$HERE/bins.sh"
 
-LOGDIR=${KKTEST_LOGDIR:-${TMPDIR:-/tmp}/kexec-kho-vm-logs}/kho
-# A whole chain takes 10-40 s here; a hung one should not eat the budget.
-TIMEOUT=${KKTEST_KHO_TIMEOUT:-${KKTEST_TIMEOUT:-240}}
+LOGROOT=${KKTEST_LOGDIR:-${TMPDIR:-/tmp}/kexec-kho-vm-logs}
+case $ARCH in
+x86_64)
+	KK_PROG=test-kho
+	LOGDIR=$LOGROOT/kho
+	# A whole chain takes 10-40 s here; a hung one should not eat the budget.
+	TIMEOUT=${KKTEST_KHO_TIMEOUT:-${KKTEST_TIMEOUT:-240}}
+	DEFAULT_TEXT=ffffffff81000000	# _text without KASLR
+	;;
+arm64)
+	KK_PROG=test-kho-arm64
+	LOGDIR=$LOGROOT/kho-arm64
+	# TCG runs arm64 guests some 2-3 times slower than x86_64 ones.
+	TIMEOUT=${KKTEST_KHO_TIMEOUT:-${KKTEST_TIMEOUT:-400}}
+	DEFAULT_TEXT=ffff800080000000	# _text without KASLR (KIMAGE_VADDR)
+	;;
+*)
+	echo "usage: test-kho.sh [x86_64|arm64] (got '$ARCH')" >&2
+	exit 2 ;;
+esac
 CASES=${KKTEST_KHO_CASES:-load file kfdt dbgfs numa off}
 mkdir -p "$LOGDIR"
 
-BASE="console=ttyS0 panic=-1 kktest=kho kktest.stage=0"
+BASE="console=$(vm_console "$ARCH") panic=-1 kktest=kho kktest.stage=0"
 # ramoops keeps /dev/pmsg0 writes in the reserve_mem region 'kkr'.
 RMEM="reserve_mem=4M:4096:kkr ramoops.mem_name=kkr ramoops.pmsg_size=0x20000"
 FULL="kho=on liveupdate=on $RMEM"
-DEFAULT_TEXT=ffffffff81000000	# _text without KASLR
 
 # section LOG N: the part of LOG printed by the Nth kernel (0 = A), as a
 # file; kernels are told apart by the "Linux version" banner.
@@ -67,7 +91,7 @@ boot() {
 	echo "== $name: $append"
 	start=$(date +%s)
 	set +e
-	"$HERE/qemu-run.sh" --arch x86_64 --kernel "$VM_KERNEL" --initrd "$INITRD" \
+	"$HERE/qemu-run.sh" --arch "$ARCH" --kernel "$VM_KERNEL" --initrd "$INITRD" \
 		--append "$append" --log "$LOG" --timeout "$TIMEOUT" "$@" 2> "$LOG.qemu"
 	rc=$?
 	set -e
@@ -106,6 +130,15 @@ handover_ok() { # SECTION COUNT WHO
 	assert_log "$k" "^KHO: exec from: [^ ]+ \\(count $count\\)" "$CASE_NAME $who: KHO: exec from: ... (count $count)" || true
 	refute_log "$k" 'handover FDT .* is (invalid|incompatible)|KHO: .*failed' "$CASE_NAME $who: the handover FDT was accepted" || true
 	assert_log "$k" 'KKTEST: PASS kernel code .* inside a KHO scratch region' "$CASE_NAME $who: kernel placed inside scratch" || true
+	[ "$ARCH" = arm64 ] || return 0
+	assert_log "$k" 'KKTEST: PASS /chosen/linux,kho-scratch = .*: [0-9]+ entries of 16 bytes' "$CASE_NAME $who: /chosen/linux,kho-scratch holds the whole scratch array" || true
+}
+
+# arm64: a copy of the FDT is not preserved memory; the DTB's /memreserve/
+# keeps the next kernel's early allocations off it.
+copy_reserved_ok() { # SECTION WHO
+	[ "$ARCH" = arm64 ] || return 0
+	assert_log "$1" 'KKTEST: PASS the FDT copy at .* lies in a /memreserve/ entry' "$CASE_NAME $2: the FDT copy lies in a /memreserve/ entry of the DTB" || true
 }
 
 test_kho_ok() { # SECTION WHO
@@ -135,6 +168,34 @@ luo_digest_same() { # SAVE_SECTION RESTORE_SECTION SESSION
 
 text_of() { sed -n 's/^KK-TEXT: //p' "$1" | head -n1; }
 
+# The next kernel runs on the scratch list it was handed: its own
+# out/scratch_* are the previous kernel's, entry for entry.
+scratch_same() { # PREV_SECTION NEXT_SECTION WHO
+	local a b
+	a=$(sed -n 's/^KK-SCRATCH: //p' "$1" | tr '\n' ' ')
+	b=$(sed -n 's/^KK-SCRATCH: //p' "$2" | tr '\n' ' ')
+	if [ -n "$a" ] && [ "$a" = "$b" ]; then
+		vm_pass "$CASE_NAME $3: runs on the scratch list it was handed ($a)"
+	else
+		vm_fail "$CASE_NAME $3: scratch list '$b', handed '$a'"
+	fi
+}
+
+# arm64: the FDT address in the next kernel's /chosen/linux,kho-fdt is the
+# one the previous kernel's loader reported (run_log TAG of `kexec -d`).
+chosen_fdt_ok() { # PREV_SECTION TAG NEXT_SECTION WHO [WHAT]
+	local said got
+	[ "$ARCH" = arm64 ] || return 0
+	said=$(sed -n "s/^  $2| KHO: FDT at \(0x[0-9a-f]*\), \([0-9]*\) bytes.*/\1 \2/p" "$1" | head -n1)
+	got=$(sed -n 's/^KK-CHOSEN-KHO-FDT: //p' "$3" | head -n1)
+	if [ -n "$said" ] && [ -n "$got" ] &&
+		[ $((${said% *})) = $((${got% *})) ] && [ $((${said#* })) = $((${got#* })) ]; then
+		vm_pass "$CASE_NAME $4: /chosen/linux,kho-fdt <$got> is ${5:-what kexec -d said} ($said bytes)"
+	else
+		vm_fail "$CASE_NAME $4: /chosen/linux,kho-fdt <$got> is ${5:-what kexec -d said} ('$said')"
+	fi
+}
+
 # ---- cases ----
 
 run_load() {
@@ -158,16 +219,25 @@ run_load() {
 	# the handover, live page, A -> B -> C
 	assert_log "$a" 'load\| KHO: handing over kho-v[0-9]+, live FDT page' "load A: kexec -d says: live FDT page" || true
 	assert_log "$a" 'load\| KHO scratch left free for the next kernel' "load A: kexec -d shows scratch left free" || true
+	assert_log "$a" 'KKTEST: PASS luo-memfd catches a flipped bit' "load A: the $ARCH luo-memfd's byte-exact check can fail" || true
 	handover_ok "$b" 1 B
 	test_kho_ok "$b" B
 	pmsg_ok "$b" B "kk-pmsg from A"
 	luo_ok "$b" B kk-a 64
 	luo_digest_same "$a" "$b" kk-a
+	scratch_same "$a" "$b" B
+	chosen_fdt_ok "$a" load "$b" B
 	assert_log "$b" 'KKTEST: PASS no kho/out/fdt after a KHO boot' "load B: no out/fdt after a KHO boot" || true
 	assert_log "$b" 'load2\| KHO: handing over kho-v[0-9]+, live FDT page' "load B: kexec -d says: live FDT page" || true
 	handover_ok "$c" 2 C
 	pmsg_ok "$c" C "kk-pmsg from B"
 	luo_ok "$c" C kk-b 64
+	scratch_same "$b" "$c" C
+	chosen_fdt_ok "$b" load2 "$c" C
+	if [ "$ARCH" = arm64 ]; then
+		assert_log "$a" '^kho\[load/0\]: \$ /bin/kexec -d -l /boot/Image\.gz ' "load A: kexec_load took Image.gz" || true
+		assert_log "$b" '^kho\[load/1\]: \$ /bin/kexec -d -l /boot/Image ' "load B: kexec_load took the raw Image" || true
+	fi
 	# KASLR on in A and B: not both at the default address (1 in ~500
 	# each); C was booted with nokaslr.
 	local ta tb tc
@@ -178,6 +248,18 @@ run_load() {
 		vm_fail "load: KASLR on in A and B: _text A '$ta', B '$tb' (both at the default?)"
 	fi
 	assert_log "$c" '^cmdline: .* nokaslr' "load C: booted with nokaslr" || true
+	if [ "$ARCH" = arm64 ]; then
+		# arm64 randomizes only with a /chosen/kaslr-seed: QEMU's for A,
+		# the fresh one our loader wrote for B.
+		assert_log "$a" '^KASLR enabled' "load A: KASLR enabled" || true
+		assert_log "$b" '^KASLR enabled' "load B: KASLR enabled (our kaslr-seed)" || true
+		assert_log "$c" '^KASLR disabled on command line' "load C: KASLR disabled on command line" || true
+		if [ "$tb" != "$ta" ] && [ "$tb" != $DEFAULT_TEXT ]; then
+			vm_pass "load B: _text $tb, neither A's nor the default"
+		else
+			vm_fail "load B: _text '$tb' should differ from A's '$ta' and the default"
+		fi
+	fi
 	if [ "$tc" = $DEFAULT_TEXT ]; then
 		vm_pass "load C: KASLR off: _text at $tc"
 	else
@@ -191,16 +273,23 @@ run_file() {
 	kernels "$LOG" 3
 	a=$(section "$LOG" 0) b=$(section "$LOG" 1) c=$(section "$LOG" 2)
 	assert_log "$a" 'KKTEST: PASS kexec -s -l exit 0' "file A: kexec -s -l" || true
+	[ "$ARCH" = x86_64 ] ||
+		assert_log "$a" '^kho\[file/0\]: \$ /bin/kexec -s -l /boot/Image ' "file A: kexec -s took the raw Image" || true
 	handover_ok "$b" 1 B
 	test_kho_ok "$b" B
 	pmsg_ok "$b" B "kk-pmsg from A via kexec_file_load"
 	luo_ok "$b" B kk-a 64
 	luo_digest_same "$a" "$b" kk-a
+	scratch_same "$a" "$b" B
+	# kexec_file_load hands over the live page too: the one ours found.
+	chosen_fdt_ok "$a" ours "$b" B "the live page kexec_load would hand over"
 	# then B -> C through kexec_load: ours after the kernel's own loader
 	assert_log "$b" 'load2\| KHO: handing over kho-v[0-9]+, live FDT page' "file B: kexec -d says: live FDT page" || true
 	handover_ok "$c" 2 C
 	pmsg_ok "$c" C "kk-pmsg from B via kexec_load"
 	luo_ok "$c" C kk-b 64
+	scratch_same "$b" "$c" C
+	chosen_fdt_ok "$b" load2 "$c" C
 }
 
 run_kfdt() {
@@ -218,6 +307,9 @@ run_kfdt() {
 	test_kho_ok "$b" B
 	pmsg_ok "$b" B "kk-pmsg from A via --kho-fdt"
 	luo_ok "$b" B kk-a 16
+	scratch_same "$a" "$b" B
+	chosen_fdt_ok "$a" load "$b" B "where kexec -d put the copy"
+	copy_reserved_ok "$b" B
 	assert_log "$b" 'KKTEST: PASS kho/in/fdt is the --kho-fdt file as loaded' "kfdt B: got the file as loaded, not as changed" || true
 	local ta tb
 	ta=$(text_of "$a") tb=$(text_of "$b")
@@ -237,6 +329,9 @@ run_dbgfs() {
 	assert_log "$a" 'load\| KHO: handing over kho-v[0-9]+, complete debugfs copy' "dbgfs A: kexec -d says: complete debugfs copy" || true
 	assert_log "$a" 'load\| KHO: live FDT not used: ' "dbgfs A: kexec -d says why not the live page" || true
 	handover_ok "$b" 1 B
+	scratch_same "$a" "$b" B
+	chosen_fdt_ok "$a" load "$b" B "where kexec -d put the copy"
+	copy_reserved_ok "$b" B
 	local sa sb
 	sa=$(sed -n 's/^KK-FDT-SHA: //p' "$a") sb=$(sed -n 's/^KK-IN-FDT-SHA: //p' "$b")
 	if [ -n "$sa" ] && [ "$sa" = "$sb" ]; then
@@ -260,6 +355,8 @@ run_numa() {
 	test_kho_ok "$b" B
 	pmsg_ok "$b" B "kk-pmsg from A on NUMA"
 	luo_ok "$b" B kk-a 16
+	scratch_same "$a" "$b" B
+	chosen_fdt_ok "$a" load "$b" B
 }
 
 run_off() {
@@ -273,21 +370,31 @@ run_off() {
 # ---- main ----
 
 T0=$(date +%s)
-vm_require x86_64
-[ -n "$VM_HEADERS" ] || vm_skip_or_fail "the test kernel came without uapi headers (KEXEC_KHO_KERNEL_X86_64?): luo-memfd needs linux/liveupdate.h"
-BINS=$(kk_static_bins x86_64)
-"$HERE/luo/build.sh" "$VM_HEADERS" "$LOGDIR/luo-memfd" || kk_die "cannot build luo-memfd"
+vm_require "$ARCH"
+[ -n "$VM_HEADERS" ] || vm_skip_or_fail "the $ARCH test kernel came without uapi headers (KEXEC_KHO_KERNEL_${ARCH^^}?): luo-memfd needs linux/liveupdate.h"
+BINS=$(kk_static_bins "$ARCH")
+"$HERE/luo/build.sh" "$VM_HEADERS" "$LOGDIR/luo-memfd" "$ARCH" || kk_die "cannot build luo-memfd for $ARCH"
 # The byte-exact check must be able to fail; it needs no LUO to show that.
-if out=$("$LOGDIR/luo-memfd" selftest 2>&1); then
-	vm_pass "luo-memfd catches a flipped bit, a wrong size and a wrong seed"
-else
-	vm_fail "luo-memfd selftest: $out"
+# An arm64 build cannot run here: kernel A of the load case runs it.
+if [ "$ARCH" = x86_64 ]; then
+	if out=$("$LOGDIR/luo-memfd" selftest 2>&1); then
+		vm_pass "luo-memfd catches a flipped bit, a wrong size and a wrong seed"
+	else
+		vm_fail "luo-memfd selftest: $out"
+	fi
 fi
+case $ARCH in
+x86_64)	KFILES=(--file "$VM_KERNEL:/boot/bzImage") ;;
+arm64)
+	KGZ=$VM_KDIR/Image.gz
+	[ -f "$KGZ" ] || { gzip -9 -n -c "$VM_KERNEL" > "$LOGDIR/Image.gz"; KGZ=$LOGDIR/Image.gz; }
+	KFILES=(--file "$VM_KERNEL:/boot/Image" --file "$KGZ:/boot/Image.gz") ;;
+esac
 INITRD=$LOGDIR/initramfs.cpio.gz
-"$HERE/mkinitramfs.sh" --arch x86_64 --out "$INITRD" \
+"$HERE/mkinitramfs.sh" --arch "$ARCH" --out "$INITRD" \
 	--bin "$BINS/kexec" --bin "$BINS/kho-inject" --bin "$LOGDIR/luo-memfd" \
-	--file "$VM_KERNEL:/boot/bzImage"
-echo "kernel $VM_KERNEL, binaries $BINS, setup $(( $(date +%s) - T0 )) s"
+	"${KFILES[@]}"
+echo "$ARCH kernel $VM_KERNEL, binaries $BINS, setup $(( $(date +%s) - T0 )) s"
 
 for CASE_NAME in $CASES; do
 	fails=$VM_FAIL

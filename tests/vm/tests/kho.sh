@@ -15,6 +15,8 @@
 #   dbgfs  A (no late KHO users) -kexec_load, debugfs copy-> B
 #   numa   A -kexec_load-> B on a two-node machine
 #   off    kho=off: --kho is refused, nothing loaded
+# The same script runs on x86_64 (bzImage) and arm64 (Image.gz through
+# kexec_load, the raw Image for kexec_file_load, which takes no other).
 . /etc/kktest-lib.sh
 
 STAGE=${1:-0}
@@ -26,7 +28,18 @@ done
 KEXEC=/bin/kexec
 INJECT=/bin/kho-inject
 LUO=/bin/luo-memfd
-KERNEL=/boot/bzImage
+case $(uname -m) in
+aarch64)
+	ARCH=arm64
+	KERNEL=/boot/Image.gz	# kexec_load: the gzip'd Image
+	FILE_KERNEL=/boot/Image	# kexec_file_load on arm64: a raw Image only
+	;;
+*)
+	ARCH=x86_64
+	KERNEL=/boot/bzImage
+	FILE_KERNEL=$KERNEL
+	;;
+esac
 INITRD=/tmp/initrd.cpio
 PMSG=/sys/fs/pstore/pmsg-ramoops-0
 SEED=0x6b686f2d74657374
@@ -201,6 +214,78 @@ EOF
 	fi
 }
 
+# ---- arm64: what /chosen of the DTB this kernel got carries ----
+
+# be_hex FILE OFFSET LEN: LEN big-endian bytes at OFFSET of FILE, as hex
+# digits without 0x.
+be_hex() {
+	dd if="$1" bs=1 skip="$2" count="$3" 2>/dev/null | od -An -tx1 -v | tr -d ' \n'
+}
+
+# chosen_pair PROP: "0xADDR 0xSIZE" of /chosen/PROP, sized by the root's
+# #address-cells and #size-cells; fails when PROP is absent or mis-sized.
+chosen_pair() {
+	local f=/proc/device-tree/chosen/$1 ac sc
+	[ -f "$f" ] || return 1
+	ac=$((0x$(be_hex /proc/device-tree/#address-cells 0 4) * 4))
+	sc=$((0x$(be_hex /proc/device-tree/#size-cells 0 4) * 4))
+	[ "$(wc -c < "$f")" = $((ac + sc)) ] || return 1
+	echo "0x$(be_hex "$f" 0 $ac) 0x$(be_hex "$f" $ac $sc)"
+}
+
+# memreserved ADDR SIZE: [ADDR, ADDR + SIZE) lies inside one /memreserve/
+# entry of the DTB this kernel booted with (/sys/firmware/fdt).
+memreserved() {
+	local f=/sys/firmware/fdt off i a l
+	[ -r "$f" ] || return 2
+	off=$((0x$(be_hex $f 16 4)))
+	i=0
+	while [ $i -lt 64 ]; do
+		a=$((0x$(be_hex $f $off 8)))
+		l=$((0x$(be_hex $f $((off + 8)) 8)))
+		[ $a = 0 ] && [ $l = 0 ] && return 1
+		[ $(($1)) -ge $a ] && [ $(($1 + $2)) -le $((a + l)) ] && return 0
+		off=$((off + 16))
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# check_chosen COPY: on arm64 the handover came through /chosen:
+# linux,kho-fdt and linux,kho-scratch, the scratch array one entry per
+# scratch region; an FDT copy (COPY=copy) must sit in a /memreserve/ entry,
+# the live page (COPY=live) is preserved memory and needs none. The host
+# compares the KK-CHOSEN lines with what the previous kernel's loader said.
+check_chosen() {
+	local fdt scr n rc
+	[ "$ARCH" = arm64 ] || return 0
+	if fdt=$(chosen_pair linux,kho-fdt); then
+		kk_pass "/chosen/linux,kho-fdt = <$fdt>"
+		echo "KK-CHOSEN-KHO-FDT: $fdt"
+	else
+		kk_fail "/chosen/linux,kho-fdt is an <addr size> pair"
+		return
+	fi
+	if scr=$(chosen_pair linux,kho-scratch); then
+		n=$(grep -c . "$KHO_DBG/out/scratch_len")
+		echo "KK-CHOSEN-KHO-SCRATCH: $scr"
+		if [ $((${scr#* })) = $((n * 16)) ]; then
+			kk_pass "/chosen/linux,kho-scratch = <$scr>: $n entries of 16 bytes"
+		else
+			kk_fail "/chosen/linux,kho-scratch = <$scr>, expected $n entries of 16 bytes"
+		fi
+	else
+		kk_fail "/chosen/linux,kho-scratch is an <addr size> pair"
+	fi
+	memreserved $fdt
+	rc=$?
+	case $1:$rc in
+	copy:0) kk_pass "the FDT copy at <$fdt> lies in a /memreserve/ entry" ;;
+	copy:*) kk_fail "the FDT copy at <$fdt> lies in a /memreserve/ entry (status $rc)" ;;
+	live:*) kk_info "the live FDT page <$fdt>: /memreserve/ check status $rc (preserved memory needs none)" ;;
+	esac
+}
+
 scratch_total() {
 	local t=0 l
 	while read -r l; do t=$((t + l)); done < "$KHO_DBG/out/scratch_len"
@@ -209,7 +294,7 @@ scratch_total() {
 
 # ---- what a kernel booted through KHO must show ----
 
-check_handover() { # COUNT
+check_handover() { # COUNT [live|copy]
 	dmesg_has "handover found" 'KHO: found kexec handover data'
 	dmesg_has "kexec count $1" "KHO: exec from: .* \\(count $1\\)"
 	[ -d "$KHO_DBG/in" ] && kk_pass "kho/in exists: $(ls "$KHO_DBG/in" | tr '\n' ' ')" ||
@@ -218,6 +303,7 @@ check_handover() { # COUNT
 		kk_fail "KHO reported a problem: $(dmesg | grep -E 'handover FDT|KHO: .*failed' | head -n1)"
 	fi
 	kernel_in_scratch
+	check_chosen "${2:-live}"
 }
 
 check_test_kho() {
@@ -319,6 +405,7 @@ negatives() {
 case_load() {
 	case $STAGE in
 	0)
+		kk_check "luo-memfd catches a flipped bit, a wrong size and a wrong seed" $LUO selftest
 		negatives
 		write_pmsg "kk-pmsg from A"
 		luo_save kk-a $MEM_MB
@@ -339,6 +426,8 @@ case_load() {
 		fi
 		# C runs without KASLR: the live page with KASLR off too.
 		NEXT_EXTRA=nokaslr
+		# arm64: A loaded B from Image.gz, B loads C from the raw Image.
+		[ "$ARCH" = arm64 ] && KERNEL=$FILE_KERNEL
 		load_next load2 || return
 		out_has load2 "B hands over the live page" 'KHO: handing over kho-v[0-9]+, live FDT page'
 		exec_next ;;
@@ -355,7 +444,11 @@ case_file() {
 		write_pmsg "kk-pmsg from A via kexec_file_load"
 		luo_save kk-a $MEM_MB
 		make_initrd || return
-		if run_log load $KEXEC -s -l "$KERNEL" --initrd="$INITRD" --append="$(next_cmdline)"; then
+		# What kexec_load would hand over, for the host to compare
+		# with what kexec_file_load did.
+		run_log ours $KEXEC -d --dry-run -l "$KERNEL" ||
+			kk_fail "kexec --dry-run -l: $(tail -n1 /tmp/out.ours)"
+		if run_log load $KEXEC -s -l "$FILE_KERNEL" --initrd="$INITRD" --append="$(next_cmdline)"; then
 			kk_pass "kexec -s -l exit 0"
 		else
 			kk_fail "kexec -s -l: $(tail -n1 /tmp/out.load)"
@@ -412,7 +505,7 @@ case_kfdt() {
 		fi
 		exec_next --force ;;
 	1)
-		check_handover 1
+		check_handover 1 copy
 		check_test_kho
 		check_pmsg "kk-pmsg from A via --kho-fdt"
 		luo_restore kk-a 16
@@ -446,7 +539,7 @@ case_dbgfs() {
 		out_has load "says why the live page was not used" 'KHO: live FDT not used: '
 		exec_next ;;
 	1)
-		check_handover 1
+		check_handover 1 copy
 		echo "KK-IN-FDT-SHA: $(sha256sum < "$KHO_DBG/in/fdt" | cut -d' ' -f1)" ;;
 	esac
 }
