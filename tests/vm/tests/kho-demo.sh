@@ -4,11 +4,16 @@
 # Update session, load this same kernel and initramfs with our kexec
 # (kexec_load, KHO on by default) and kexec. Stage 1, kernel B: get the
 # memfd back and print the message. "DEMO:" lines are what the host shows.
+# The kernel to load is /boot/bzImage (x86_64) or /boot/Image.gz (arm64).
 . /etc/kktest-lib.sh
 
 STAGE=${1:-0}
 MSGFILE=/etc/kk-demo-message
 INITRD=/tmp/initrd.cpio
+KERNEL=
+for k in /boot/bzImage /boot/Image.gz /boot/Image; do
+	[ -f "$k" ] && { KERNEL=$k; break; }
+done
 
 demo() { echo "DEMO: $*"; }
 
@@ -32,8 +37,8 @@ stage_a() {
 	fi
 	kk_pass "memfd preserved in LUO session 'demo'"
 	make_initrd || { kk_fail "repack the initramfs"; return 1; }
-	demo "A: loading kernel B with kexec_load (kexec -l), handing over KHO"
-	if ! kexec -d -l /boot/bzImage --initrd="$INITRD" \
+	demo "A: loading kernel B ($KERNEL, $(uname -m)) with kexec_load (kexec -l), handing over KHO"
+	if ! kexec -d -l "$KERNEL" --initrd="$INITRD" \
 		--append="$(sed 's/kktest.stage=0/kktest.stage=1/' /proc/cmdline)" > /tmp/kexec.out 2>&1; then
 		sed 's/^/  kexec| /' /tmp/kexec.out
 		kk_fail "kexec -l"
