@@ -188,11 +188,23 @@ static int read_inputs(struct kexec_load *l, const struct kexec_opts *o,
  * The next kernel allocates everything early from scratch: a load that
  * fills the running kernel's scratch boots a kernel that dies before its
  * console starts. Below its struct page array plus a margin it surely
- * will: refuse (unless --force). Below the comfortable budget it may:
- * warn. Scratch the loader chose itself (--kho-scratch) is checked by the
- * KHO core, which sized it.
+ * will: refuse (unless --force). Below what it probably needs it may:
+ * warn. The running kernel sized its scratch at scratch_scale (200% by
+ * default) of its own early reservations, so half of it estimates what a
+ * like kernel needs; the KHO core's budget caps that. Scratch the loader
+ * chose itself (--kho-scratch) is checked by the KHO core, which sized it.
  */
 #define SCRATCH_FLOOR_MARGIN (16ULL << 20)
+
+static uint64_t scratch_total(const struct kho_handover *h)
+{
+	uint64_t total = 0;
+	size_t i;
+
+	for (i = 0; i < h->nr_scratch; i++)
+		total += h->scratch[i].size;
+	return total;
+}
 
 static int check_scratch_left(struct kexec_load *l,
 			      const struct kexec_opts *o, struct errbuf *e)
@@ -206,6 +218,8 @@ static int check_scratch_left(struct kexec_load *l,
 	floor = memmap_total(&l->sysmem, MEM_RAM) / 4096 * 64 +
 		SCRATCH_FLOOR_MARGIN;
 	budget = kho_scratch_budget(&l->sysmem);
+	if (budget > scratch_total(h) / 2)
+		budget = scratch_total(h) / 2;
 	if (left < floor && !o->force)
 		return err_set(e, -ENOSPC,
 			       "the segments leave %llu MiB of KHO scratch free, and the next kernel needs at least %llu MiB there for its early allocations; use a smaller initrd, give the running kernel more scratch (kho_scratch=), or --force",

@@ -141,7 +141,21 @@ expect "... unless --force, which still warns" 0 "warning: the segments leave" -
 head -c 340000000 /dev/zero >"$work/huge-initrd"
 expect "an initrd larger than scratch names the scratch" 1 "cannot place initrd.*scratch regions: 320 MiB in all" -- \
 	"${KK[@]}" -l --dry-run "$work/bz" --initrd "$work/huge-initrd"
-rm -f "$work/big-initrd" "$work/huge-initrd"
+head -c 250000000 /dev/zero >"$work/mid-initrd"
+expect "a load leaving less than the estimated need warns" 0 "warning: the segments leave [0-9]+ MiB of KHO scratch free; the next kernel may need about 84 MiB" -- \
+	"${KK[@]}" -l --dry-run "$work/bz" --initrd "$work/mid-initrd"
+head -c 100000000 /dev/zero >"$work/mid-initrd"
+"${KK[@]}" -l --dry-run "$work/bz" --initrd "$work/mid-initrd" >"$work/out" 2>&1
+if grep -q warning "$work/out"; then not_ok "a load leaving enough scratch does not warn"
+else ok "a load leaving enough scratch does not warn"; fi
+# A kernel with less scratch (128 MiB): half of it, 64 MiB, is the estimate.
+cp -r "$kho" "$work/small-kho"
+chmod -R u+w "$work/small-kho"
+printf '0x5000000\n0x0\n0x3000000\n' >"$work/small-kho/sys/kernel/debug/kho/out/scratch_len"
+head -c 70000000 /dev/zero >"$work/mid-initrd"
+expect "the estimate is half of a small kernel scratch" 0 "may need about 64 MiB" -- \
+	"$bin" --sysroot "$work/small-kho" -l --dry-run "$work/bz" --initrd "$work/mid-initrd"
+rm -f "$work/big-initrd" "$work/huge-initrd" "$work/mid-initrd"
 expect "--no-kho on a KHO root does not hand over" 0 "not handing over" -- \
 	"${KK[@]}" -l --dry-run --no-kho "$work/bz"
 expect "a truncated debugfs FDT and no kcore: clear error" 1 "truncated.*kexec -s" -- \
