@@ -9,27 +9,7 @@ fixture=$srcdir/tests/fixtures/cli-x86_64
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-	[ -f "$work/out" ] && sed 's/^/# /' "$work/out" | head -n 30
-}
-# expect DESC STATUS PATTERN -- CMD...: exit status and a line matching PATTERN.
-expect() {
-	local desc=$1 want=$2 pat=$3 rc
-	shift 4
-	"$@" >"$work/out" 2>&1
-	rc=$?
-	if [ "$rc" != "$want" ]; then
-		not_ok "$desc (exit $rc, wanted $want)"
-	elif [ -n "$pat" ] && ! grep -qE -- "$pat" "$work/out"; then
-		not_ok "$desc (no line matching '$pat')"
-	else
-		ok "$desc"
-	fi
-}
+. "$srcdir/tests/cli/tap-lib.sh"
 # Errors are one line on stderr, starting "kexec: ".
 one_line_error() {
 	local desc=$1
@@ -161,5 +141,4 @@ expect "--no-kho on a KHO root does not hand over" 0 "not handing over" -- \
 expect "a truncated debugfs FDT and no kcore: clear error" 1 "truncated.*kexec -s" -- \
 	"$bin" --sysroot "$srcdir/tests/fixtures/kho-qemu-truncated" -l --dry-run "$work/bz"
 
-echo "1..$n"
-[ $failed = 0 ]
+tap_end

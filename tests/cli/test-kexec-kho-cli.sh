@@ -14,27 +14,7 @@ kho=$srcdir/tests/fixtures/kho-qemu
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-	[ -f "$work/out" ] && sed 's/^/# /' "$work/out" | head -n 30
-}
-# expect DESC STATUS PATTERN -- CMD...: exit status and a line matching PATTERN.
-expect() {
-	local desc=$1 want=$2 pat=$3 rc
-	shift 4
-	"$@" >"$work/out" 2>&1
-	rc=$?
-	if [ "$rc" != "$want" ]; then
-		not_ok "$desc (exit $rc, wanted $want)"
-	elif [ -n "$pat" ] && ! grep -qE -- "$pat" "$work/out"; then
-		not_ok "$desc (no line matching '$pat')"
-	else
-		ok "$desc"
-	fi
-}
+. "$srcdir/tests/cli/tap-lib.sh"
 # refuse DESC PATTERN -- CMD...: exit 1, exactly one "kexec: " line on
 # stderr matching PATTERN, nothing on stdout.
 refuse() {
@@ -215,5 +195,4 @@ refuse "--kho-scratch on a KHO kernel" "has KHO on" -- \
 	"${K[@]}" --kho-fdt "$work/new.fdt" --kho-scratch auto "$work/bz"
 expect "--help shows --kho-scratch" 0 "--kho-scratch=SIZE\\[@ADDR\\]" -- "$bin" --help
 
-echo "1..$n"
-[ $failed = 0 ]
+tap_end
