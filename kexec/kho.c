@@ -1116,10 +1116,56 @@ int kho_choose_scratch(const struct kexec_opts *o,
 
 /* ---- after the arch loader ---- */
 
+static uint64_t scratch_total(const struct kho_handover *h)
+{
+	uint64_t total = 0;
+	size_t i;
+
+	for (i = 0; i < h->nr_scratch; i++)
+		total += h->scratch[i].size;
+	return total;
+}
+
+/*
+ * The running kernel's own scratch: below the next kernel's struct page
+ * array plus a margin it surely cannot boot (refused unless @force); below
+ * what it probably needs it may not (a warning). The kernel sized its
+ * scratch at scratch_scale (200% by default) of its own early
+ * reservations, so half of it estimates what a like kernel needs; the
+ * budget caps that.
+ */
+#define KERNEL_SCRATCH_FLOOR_MARGIN (16ULL << 20)
+
+int kho_check_kernel_scratch(struct kho_handover *h, uint64_t scratch_free,
+			     const struct mem_map *sysmem, bool force,
+			     struct errbuf *e)
+{
+	uint64_t floor, need;
+
+	if (h->own_scratch)
+		return 0;
+	floor = memmap_total(sysmem, MEM_RAM) / 4096 * 64 +
+		KERNEL_SCRATCH_FLOOR_MARGIN;
+	need = kho_scratch_budget(sysmem);
+	if (need > scratch_total(h) / 2)
+		need = scratch_total(h) / 2;
+	if (scratch_free < floor && !force)
+		return err_set(e, -ENOSPC,
+			       "the segments leave %llu MiB of KHO scratch free, and the next kernel needs at least %llu MiB there for its early allocations; use a smaller initrd, give the running kernel more scratch (kho_scratch=), or --force",
+			       (unsigned long long)(scratch_free >> 20),
+			       (unsigned long long)(floor >> 20));
+	if (scratch_free < need && !h->warning[0])
+		snprintf(h->warning, sizeof(h->warning),
+			 "the segments leave %llu MiB of KHO scratch free; the next kernel may need about %llu MiB for its early allocations",
+			 (unsigned long long)(scratch_free >> 20),
+			 (unsigned long long)(need >> 20));
+	return 0;
+}
+
 int kho_finish(struct kho_handover *h, uint64_t seg_bytes, struct errbuf *e)
 {
 	const void *p;
-	uint64_t total = 0, left;
+	uint64_t total, left;
 	size_t i;
 	int len;
 
@@ -1144,8 +1190,7 @@ int kho_finish(struct kho_handover *h, uint64_t seg_bytes, struct errbuf *e)
 	}
 	if (!h->own_scratch)
 		return 0;
-	for (i = 0; i < h->nr_scratch; i++)
-		total += h->scratch[i].size;
+	total = scratch_total(h);
 	left = total > seg_bytes ? total - seg_bytes : 0;
 	if (left >= h->scratch_need)
 		return 0;

@@ -271,13 +271,24 @@ int kho_set_mem_map(struct kho_handover *h, void *fdt_copy, uint64_t phys,
 		    struct errbuf *e);
 
 /*
+ * When handing over in the running kernel's own scratch (not
+ * --kho-scratch): refuse a load leaving @scratch_free below what the next
+ * kernel surely needs for its early allocations (unless @force), warn
+ * (h->warning) below what it probably needs.
+ */
+int kho_check_kernel_scratch(struct kho_handover *h, uint64_t scratch_free,
+			     const struct mem_map *sysmem, bool force,
+			     struct errbuf *e);
+
+/*
  * After the arch loader ran: every blob and the empty map were placed,
- * the FDT handed over holds no placeholder, and at least scratch_need
- * bytes of scratch are left free (@scratch_free) for the next kernel's
- * early allocations: an error when the loader chose the sizes, a
+ * the FDT handed over holds no placeholder, and when the loader chose
+ * the scratch (--kho-scratch), at least scratch_need bytes of it stay free
+ * once the segments (@seg_bytes, page-rounded) are in for the next
+ * kernel's early allocations: an error when the loader chose the sizes, a
  * warning (h->warning) when the user did.
  */
-int kho_finish(struct kho_handover *h, uint64_t scratch_free,
+int kho_finish(struct kho_handover *h, uint64_t seg_bytes,
 	       struct errbuf *e);
 
 /*

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,7 +149,7 @@ out:
 	return err;
 }
 
-/* Every segment lies inside the allowed ranges: with KHO, in scratch. */
+/* What the segments take, page-rounded: the KHO core weighs it against scratch. */
 static uint64_t plan_bytes(const struct plan *p)
 {
 	uint64_t n = 0;
@@ -181,55 +180,6 @@ static int read_inputs(struct kexec_load *l, const struct kexec_opts *o,
 	if (err)
 		return err;
 	l->cmdline = load_own(l, cmdline);
-	return 0;
-}
-
-/*
- * The next kernel allocates everything early from scratch: a load that
- * fills the running kernel's scratch boots a kernel that dies before its
- * console starts. Below its struct page array plus a margin it surely
- * will: refuse (unless --force). Below what it probably needs it may:
- * warn. The running kernel sized its scratch at scratch_scale (200% by
- * default) of its own early reservations, so half of it estimates what a
- * like kernel needs; the KHO core's budget caps that. Scratch the loader
- * chose itself (--kho-scratch) is checked by the KHO core, which sized it.
- */
-#define SCRATCH_FLOOR_MARGIN (16ULL << 20)
-
-static uint64_t scratch_total(const struct kho_handover *h)
-{
-	uint64_t total = 0;
-	size_t i;
-
-	for (i = 0; i < h->nr_scratch; i++)
-		total += h->scratch[i].size;
-	return total;
-}
-
-static int check_scratch_left(struct kexec_load *l,
-			      const struct kexec_opts *o, struct errbuf *e)
-{
-	struct kho_handover *h = l->kho;
-	uint64_t left, floor, budget;
-
-	if (!h || h->own_scratch)
-		return 0;
-	left = plan_free_bytes(&l->plan);
-	floor = memmap_total(&l->sysmem, MEM_RAM) / 4096 * 64 +
-		SCRATCH_FLOOR_MARGIN;
-	budget = kho_scratch_budget(&l->sysmem);
-	if (budget > scratch_total(h) / 2)
-		budget = scratch_total(h) / 2;
-	if (left < floor && !o->force)
-		return err_set(e, -ENOSPC,
-			       "the segments leave %llu MiB of KHO scratch free, and the next kernel needs at least %llu MiB there for its early allocations; use a smaller initrd, give the running kernel more scratch (kho_scratch=), or --force",
-			       (unsigned long long)(left >> 20),
-			       (unsigned long long)(floor >> 20));
-	if (left < budget && !h->warning[0])
-		snprintf(h->warning, sizeof(h->warning),
-			 "the segments leave %llu MiB of KHO scratch free; the next kernel may need about %llu MiB for its early allocations",
-			 (unsigned long long)(left >> 20),
-			 (unsigned long long)(budget >> 20));
 	return 0;
 }
 
@@ -265,7 +215,9 @@ int load_prepare(struct kexec_load *l, const struct kexec_opts *o,
 			   (unsigned long long)(plan_free_bytes(&l->plan) >> 20));
 	if (err)
 		return err_prefix(e, err, "%s", o->kernel);
-	err = check_scratch_left(l, o, e);
+	if (l->kho)
+		err = kho_check_kernel_scratch(l->kho, plan_free_bytes(&l->plan),
+					       &l->sysmem, o->force, e);
 	if (err)
 		return err;
 	return kho_finish(l->kho, plan_bytes(&l->plan), e);

@@ -803,6 +803,40 @@ static void finish_checks_what_the_segments_left_of_the_scratch(void **state)
 	kho_free(h);
 }
 
+/*
+ * The running kernel's scratch: 1 GiB of RAM needs at least 16 MiB of
+ * struct pages + 16 MiB; half of a 128 MiB scratch (64 MiB) is below the
+ * budget (84 MiB), so it is what the next kernel probably needs.
+ */
+static void kernel_scratch_floor_refuses_and_half_of_it_warns(void **state)
+{
+	struct kho_scratch sc[2] = { { 0x10000000, 96 * MiB },
+				     { 0x20000000, 32 * MiB } };
+	struct kho_handover h = { .scratch = sc, .nr_scratch = 2 };
+	struct mem_map ram = { 0 };
+	struct errbuf e = { 0 };
+
+	assert_int_equal(memmap_add(&ram, 0, GiB, MEM_RAM), 0);
+	assert_int_equal(kho_check_kernel_scratch(&h, 32 * MiB - 4096, &ram,
+						  false, &e), -ENOSPC);
+	assert_non_null(strstr(e.msg, "needs at least 32 MiB"));
+	assert_int_equal(kho_check_kernel_scratch(&h, 32 * MiB - 4096, &ram,
+						  true, NULL), 0);
+	assert_non_null(strstr(h.warning, "may need about 64 MiB"));
+	h.warning[0] = '\0';
+	assert_int_equal(kho_check_kernel_scratch(&h, 63 * MiB, &ram, false,
+						  NULL), 0);
+	assert_non_null(strstr(h.warning, "leave 63 MiB"));
+	h.warning[0] = '\0';
+	assert_int_equal(kho_check_kernel_scratch(&h, 64 * MiB, &ram, false,
+						  NULL), 0);
+	assert_string_equal(h.warning, "");
+	/* Scratch the loader chose is kho_finish()'s to judge. */
+	h.own_scratch = true;
+	assert_int_equal(kho_check_kernel_scratch(&h, 0, &ram, false, NULL), 0);
+	memmap_free(&ram);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -833,6 +867,7 @@ int main(void)
 		T(scratch_handover_refuses_nodes_nothing_preserves),
 		T(scratch_handover_warns_when_a_real_map_is_replaced),
 		T(finish_checks_what_the_segments_left_of_the_scratch),
+		cmocka_unit_test(kernel_scratch_floor_refuses_and_half_of_it_warns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
