@@ -440,7 +440,7 @@ static void kho_copy_placed_and_reserved(void **state)
 	struct plan p;
 
 	plan_1g(&p);
-	assert_int_equal(arm64_kho_place(&p, &h, &c, &e), 0);
+	assert_int_equal(arm64_kho_place(&p, &h, 4096, &c, &e), 0);
 	assert_int_equal(p.nr, 2);
 	assert_string_equal(p.seg[0].name, "kho-scratch");
 	assert_ptr_equal(p.seg[0].buf, scratch3);
@@ -469,7 +469,7 @@ static void kho_live_points_at_the_page(void **state)
 	struct plan p;
 
 	plan_1g(&p);
-	assert_int_equal(arm64_kho_place(&p, &h, &c, &e), 0);
+	assert_int_equal(arm64_kho_place(&p, &h, 4096, &c, &e), 0);
 	assert_int_equal(p.nr, 1);	/* the scratch array only */
 	assert_int_equal(c.kho_fdt_addr, 0x7f000000);
 	assert_int_equal(c.kho_fdt_size, 4096);
@@ -478,7 +478,7 @@ static void kho_live_points_at_the_page(void **state)
 
 	h.nr_scratch = 0;
 	plan_1g(&p);
-	assert_int_equal(arm64_kho_place(&p, &h, &c, &e), -EINVAL);
+	assert_int_equal(arm64_kho_place(&p, &h, 4096, &c, &e), -EINVAL);
 	assert_non_null(strstr(e.msg, "scratch"));
 	plan_free(&p);
 }
@@ -549,7 +549,7 @@ static void kho_blobs_placed_pointed_at_and_reserved(void **state)
 	unlink(path);
 
 	plan_1g(&p);
-	assert_int_equal(arm64_kho_place(&p, &h, &c, &e), 0);
+	assert_int_equal(arm64_kho_place(&p, &h, 4096, &c, &e), 0);
 	blob = seg_named(&p, "kho-blob b1");
 	copy = seg_named(&p, "kho-fdt");
 	assert_int_equal(blob->bufsz, 10);
@@ -583,7 +583,7 @@ static void kho_empty_map_placed_and_reserved(void **state)
 	/* Not placed yet: the core refuses to hand the placeholder over. */
 	assert_int_not_equal(kho_finish(&h, 0, NULL), 0);
 	plan_1g(&p);
-	assert_int_equal(arm64_kho_place(&p, &h, &c, &e), 0);
+	assert_int_equal(arm64_kho_place(&p, &h, 4096, &c, &e), 0);
 	map = seg_named(&p, "kho-mem-map");
 	assert_int_equal(map->bufsz, 4096);
 	assert_memory_equal(map->buf, zero, 4096);
@@ -592,6 +592,122 @@ static void kho_empty_map_placed_and_reserved(void **state)
 	assert_int_equal(kho_finish(&h, 0, &e), 0);
 	plan_free(&p);
 	free(h.fdt);
+}
+
+/*
+ * The next kernel reads the empty map as one of its pages: 16 or 64 KiB
+ * of zeros for such a kernel, 64 KiB when its Image does not say.
+ */
+static void kho_empty_map_is_a_page_of_the_next_kernel(void **state)
+{
+	static const struct { unsigned int page; uint64_t size; } cases[] = {
+		{ 4096, 4096 }, { 16384, 16384 }, { 65536, 65536 }, { 0, 65536 },
+	};
+	static uint8_t zero[65536];
+	const struct segment *map;
+	struct errbuf e = { 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct kho_handover h = {
+			.source = KHO_SRC_FILE,
+			.scratch = scratch3, .nr_scratch = 3,
+			.empty_map = true, .mem_map = KHO_MEM_MAP_PLACEHOLDER,
+		};
+		struct arm64_chosen c = { 0 };
+		struct plan p;
+
+		h.fdt = kho_fdt(KHO_MEM_MAP_PLACEHOLDER, &h.fdt_len);
+		plan_1g(&p);
+		/* Something 4 KiB-sized first, so alignment is not a given. */
+		assert_int_equal(arm64_kho_place(&p, &h, cases[i].page, &c, &e), 0);
+		map = seg_named(&p, "kho-mem-map");
+		assert_int_equal(map->bufsz, cases[i].size);
+		assert_int_equal(map->memsz, cases[i].size);
+		assert_int_equal(map->mem % cases[i].size, 0);
+		assert_memory_equal(map->buf, zero, cases[i].size);
+		assert_int_equal(native_u64(h.fdt, 0, "preserved-memory-map"),
+				 map->mem);
+		assert_true(has_own_rsv(&c, map->mem, cases[i].size));
+		plan_free(&p);
+		free(h.fdt);
+	}
+}
+
+/*
+ * Scratch the loader chose (4 MiB steps) suits a 4 KiB-page kernel; a 16
+ * or 64 KiB one wants it aligned to 32 or 512 MiB, else the load is
+ * refused with what to give instead.
+ */
+static void kho_own_scratch_aligned_for_the_next_kernels_pages(void **state)
+{
+	static struct kho_scratch mib4[2] = {
+		{ 0x48000000, 0x5000000 }, { 0x7c400000, 0x400000 },
+	};
+	static struct kho_scratch mib512[2] = {
+		{ 0x40000000, 0x20000000 }, { 0x60000000, 0 },
+	};
+	static const struct {
+		struct kho_scratch *s;
+		unsigned int page;
+		int want;
+		const char *msg;
+	} cases[] = {
+		{ mib4, 4096, 0, NULL },
+		{ mib4, 0, 0, NULL },
+		{ mib4, 16384, -EINVAL, "region 0 [0x48000000, 0x4d000000) is not aligned to 32 MiB" },
+		{ mib4, 65536, -EINVAL, "not aligned to 512 MiB, which the next kernel (64 KiB pages) needs" },
+		{ mib512, 65536, 0, NULL },
+		{ mib512, 16384, 0, NULL },
+	};
+	struct errbuf e = { 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct kho_handover h = {
+			.source = KHO_SRC_FILE,
+			.scratch = cases[i].s, .nr_scratch = 2,
+			.own_scratch = true,
+		};
+		struct arm64_chosen c = { 0 };
+		struct plan p;
+
+		h.fdt = kho_fdt(0x7e000000, &h.fdt_len);
+		plan_1g(&p);
+		err_clear(&e);
+		assert_int_equal(arm64_kho_place(&p, &h, cases[i].page, &c, &e),
+				 cases[i].want);
+		if (cases[i].msg) {
+			assert_non_null(strstr(e.msg, cases[i].msg));
+			assert_int_equal(p.nr, 0);	/* nothing placed */
+		}
+		plan_free(&p);
+		free(h.fdt);
+	}
+}
+
+/* The running kernel's own scratch is not judged; a bad page size is. */
+static void kho_kernel_scratch_kept_and_odd_page_size_rejected(void **state)
+{
+	struct kho_handover h = {
+		.source = KHO_SRC_LIVE,
+		.fdt_phys = 0x7f000000, .fdt_size = 65536,
+		.scratch = scratch3, .nr_scratch = 3,
+	};
+	struct arm64_chosen c = { 0 };
+	struct errbuf e = { 0 };
+	struct plan p;
+
+	plan_1g(&p);
+	assert_int_equal(arm64_kho_place(&p, &h, 65536, &c, &e), 0);
+	assert_int_equal(c.kho_fdt_size, 65536);
+	plan_free(&p);
+
+	plan_1g(&p);
+	assert_int_equal(arm64_kho_place(&p, &h, 8192, &c, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "page size 8192"));
+	assert_int_equal(p.nr, 0);
+	plan_free(&p);
 }
 
 static void own_memreserves_dropped_by_the_next_load(void **state)
@@ -737,6 +853,9 @@ int main(void)
 		cmocka_unit_test(kho_live_points_at_the_page),
 		cmocka_unit_test(kho_blobs_placed_pointed_at_and_reserved),
 		cmocka_unit_test(kho_empty_map_placed_and_reserved),
+		cmocka_unit_test(kho_empty_map_is_a_page_of_the_next_kernel),
+		cmocka_unit_test(kho_own_scratch_aligned_for_the_next_kernels_pages),
+		cmocka_unit_test(kho_kernel_scratch_kept_and_odd_page_size_rejected),
 		cmocka_unit_test(own_memreserves_dropped_by_the_next_load),
 		cmocka_unit_test(pl011_from_earlycon_first),
 		cmocka_unit_test(pl011_from_stdout_path_alias_and_ranges),

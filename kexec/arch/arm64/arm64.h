@@ -199,10 +199,14 @@ uint64_t arm64_pl011_base(const void *fdt, const char *cmdline);
 /*
  * Place what the handover needs (the scratch array; each --kho-blob; the
  * empty preserved-memory map of --kho-scratch; the FDT when it is a
- * copy) and fill the KHO part of @c, reservations included.
+ * copy) and fill the KHO part of @c, reservations included. @page_size
+ * is the next kernel's (arm64_image_info, 0 if its Image does not say):
+ * the empty map is one such page, and scratch the loader chose must be
+ * aligned as that kernel's KHO expects.
  */
 int arm64_kho_place(struct plan *p, struct kho_handover *h,
-		    struct arm64_chosen *c, struct errbuf *e);
+		    unsigned int page_size, struct arm64_chosen *c,
+		    struct errbuf *e);
 /* Write linux,kho-fdt and linux,kho-scratch into /chosen (node @chosen). */
 int arm64_kho_chosen(void *fdt, int chosen, const struct arm64_chosen *c,
 		     struct errbuf *e);

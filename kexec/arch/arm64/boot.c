@@ -95,7 +95,8 @@ int arm64_boot(struct kexec_load *l, const void *img, size_t len)
 			return err;
 	}
 	if (l->kho) {
-		err = arm64_kho_place(&l->plan, l->kho, &c, l->err);
+		err = arm64_kho_place(&l->plan, l->kho, info.page_size, &c,
+				      l->err);
 		if (err)
 			return err;
 	}

@@ -6,6 +6,13 @@
  * FDT: the live page is preserved memory, a copy is not. A copy, the
  * empty map of --kho-scratch and every --kho-blob get a /memreserve/
  * entry instead, so the next kernel keeps them from its first allocation.
+ *
+ * Unlike x86, the next kernel's page may be 4, 16 or 64 KiB (Image
+ * header flags). It reads the empty map as one of its pages (a struct
+ * kho_radix_node is PAGE_SIZE bytes), and expects scratch aligned to
+ * PAGE_SIZE << MAX_PAGE_ORDER (SCRATCH_ALIGNMENT_BYTES in
+ * kernel/liveupdate/kexec_handover.c; arm64's ARCH_FORCE_MAX_ORDER is
+ * 10, 11 or 13 for those page sizes).
  */
 #include <errno.h>
 #include <libfdt.h>
@@ -15,17 +22,47 @@
 #include "kho.h"
 #include "placement.h"
 
-/* A root table with no entries: what --kho-scratch hands over as the map. */
-static const uint8_t empty_map[PLAN_PAGE_SIZE];
+#define MAX_PAGE_SIZE 65536
+
+/*
+ * A root table with no entries: what --kho-scratch hands over as the map.
+ * Sized for the largest page, used up to the next kernel's.
+ */
+static const uint8_t empty_map[MAX_PAGE_SIZE];
+
+/* An Image that does not say its page size may have the largest. */
+static uint64_t map_size(unsigned int page_size)
+{
+	return page_size ? page_size : MAX_PAGE_SIZE;
+}
+
+/*
+ * The core chose --kho-scratch in 4 MiB steps, which is the 4 KiB-page
+ * rule; an Image that does not say is taken for one, as every kernel
+ * with KHO says.
+ */
+static uint64_t scratch_align(unsigned int page_size)
+{
+	switch (page_size) {
+	case 16384:
+		return 16384ULL << 11;
+	case 65536:
+		return 65536ULL << 13;
+	default:
+		return 4096ULL << 10;
+	}
+}
 
 static int place(struct plan *p, const char *name, const void *buf,
-		 size_t len, uint64_t memsz, uint64_t *mem, struct errbuf *e)
+		 size_t len, uint64_t memsz, uint64_t align, uint64_t *mem,
+		 struct errbuf *e)
 {
 	struct segment s = {
 		.name = name,
 		.buf = buf,
 		.bufsz = len,
 		.memsz = memsz,
+		.align = align,
 	};
 	int idx;
 
@@ -59,7 +96,8 @@ static int place_blobs(struct plan *p, struct kho_handover *h,
 
 	for (i = 0; i < h->nr_blobs; i++) {
 		b = &h->blobs[i];
-		err = place(p, b->seg_name, b->data, b->size, b->size, &phys, e);
+		err = place(p, b->seg_name, b->data, b->size, b->size, 0,
+			    &phys, e);
 		if (!err)
 			err = kho_set_blob_phys(h, i, phys, e);
 		if (!err)
@@ -71,19 +109,43 @@ static int place_blobs(struct plan *p, struct kho_handover *h,
 }
 
 static int place_empty_map(struct plan *p, struct kho_handover *h,
-			   struct arm64_chosen *c, struct errbuf *e)
+			   unsigned int page_size, struct arm64_chosen *c,
+			   struct errbuf *e)
 {
-	uint64_t phys;
+	uint64_t size = map_size(page_size), phys;
 	int err;
 
-	err = place(p, "kho-mem-map", empty_map, sizeof(empty_map),
-		    sizeof(empty_map), &phys, e);
+	err = place(p, "kho-mem-map", empty_map, size, size, size, &phys, e);
 	/* h->fdt is the copy handed over: updating it is enough. */
 	if (!err)
 		err = kho_set_mem_map(h, NULL, phys, e);
 	if (!err)
-		err = reserve(c, phys, sizeof(empty_map), e);
+		err = reserve(c, phys, size, e);
 	return err;
+}
+
+/* Scratch the running kernel chose is its own business; ours must fit. */
+static int check_own_scratch(const struct kho_handover *h,
+			     unsigned int page_size, struct errbuf *e)
+{
+	uint64_t align = scratch_align(page_size);
+	const struct kho_scratch *s;
+	size_t i;
+
+	if (!h->own_scratch)
+		return 0;
+	for (i = 0; i < h->nr_scratch; i++) {
+		s = &h->scratch[i];
+		if (!s->size || !((s->addr | s->size) & (align - 1)))
+			continue;
+		return err_set(e, -EINVAL,
+			       "KHO scratch region %zu [0x%llx, 0x%llx) is not aligned to %llu MiB, which the next kernel (%u KiB pages) needs: give --kho-scratch SIZE@ADDR with both multiples of %llu MiB",
+			       i, (unsigned long long)s->addr,
+			       (unsigned long long)(s->addr + s->size),
+			       (unsigned long long)(align >> 20), page_size >> 10,
+			       (unsigned long long)(align >> 20));
+	}
+	return 0;
 }
 
 static int place_fdt(struct plan *p, struct kho_handover *h,
@@ -102,7 +164,7 @@ static int place_fdt(struct plan *p, struct kho_handover *h,
 	}
 	if (!h->fdt || !h->fdt_len || size < h->fdt_len)
 		return err_set(e, -EINVAL, "KHO: no FDT to hand over");
-	err = place(p, "kho-fdt", h->fdt, h->fdt_len, size, &h->fdt_phys, e);
+	err = place(p, "kho-fdt", h->fdt, h->fdt_len, size, 0, &h->fdt_phys, e);
 	if (err)
 		return err;
 	c->kho_fdt_addr = h->fdt_phys;
@@ -111,7 +173,8 @@ static int place_fdt(struct plan *p, struct kho_handover *h,
 }
 
 int arm64_kho_place(struct plan *p, struct kho_handover *h,
-		    struct arm64_chosen *c, struct errbuf *e)
+		    unsigned int page_size, struct arm64_chosen *c,
+		    struct errbuf *e)
 {
 	size_t scratch_len;
 	int err;
@@ -119,8 +182,16 @@ int arm64_kho_place(struct plan *p, struct kho_handover *h,
 	if (!h->scratch || !h->nr_scratch ||
 	    h->nr_scratch > SIZE_MAX / sizeof(*h->scratch))
 		return err_set(e, -EINVAL, "KHO: no scratch regions to hand over");
+	if (page_size && page_size != 4096 && page_size != 16384 &&
+	    page_size != MAX_PAGE_SIZE)
+		return err_set(e, -EINVAL,
+			       "KHO: the next kernel's page size %u is none of arm64's 4, 16 or 64 KiB",
+			       page_size);
+	err = check_own_scratch(h, page_size, e);
+	if (err)
+		return err;
 	scratch_len = h->nr_scratch * sizeof(*h->scratch);
-	err = place(p, "kho-scratch", h->scratch, scratch_len, scratch_len,
+	err = place(p, "kho-scratch", h->scratch, scratch_len, scratch_len, 0,
 		    &c->kho_scratch_addr, e);
 	if (err)
 		return err;
@@ -130,7 +201,7 @@ int arm64_kho_place(struct plan *p, struct kho_handover *h,
 	/* Before the FDT: its nodes and map must point at where these went. */
 	err = place_blobs(p, h, c, e);
 	if (!err && h->empty_map)
-		err = place_empty_map(p, h, c, e);
+		err = place_empty_map(p, h, page_size, c, e);
 	if (!err)
 		err = place_fdt(p, h, c, e);
 	return err;
