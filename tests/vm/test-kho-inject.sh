@@ -1,10 +1,12 @@
 #!/bin/bash
-# test-kho-inject.sh: kho-inject and the loader's KHO extras (--kho-blob,
-# --kho-scratch) on x86_64, end to end in QEMU (TCG). Each case boots
-# kernel A with a command line chosen here; tests/vm/tests/khoinj.sh
-# (kktest=khoinj kkcase=NAME) does the guest side and kexecs through our
-# kexec_load path into the same image; the host then checks each
-# kernel's part of the serial log.
+# test-kho-inject.sh [x86_64|arm64]: kho-inject and the loader's KHO
+# extras (--kho-blob, --kho-scratch), end to end in QEMU (TCG): x86_64
+# (the default) on q35, arm64 on virt -cpu max (-smp 2, 1 GiB;
+# test-kho-inject-arm64.sh runs this with arm64, kexec_load of Image.gz).
+# Each case boots kernel A with a command line chosen here;
+# tests/vm/tests/khoinj.sh (kktest=khoinj kkcase=NAME) does the guest
+# side and kexecs through our kexec_load path into the same image; the
+# host then checks each kernel's part of the serial log.
 #
 # Cases (KKTEST_KHOINJ_CASES overrides the list, e.g. "off"):
 #   blob     kho=on liveupdate=on, test_kho, reserve_mem: A dumps its live
@@ -17,24 +19,46 @@
 #            byte-exact, its scratch is what A chose; then B -> C with
 #            B's own live FDT: count 1, test_kho restored, memfd back
 #   offauto  kho=off A with --kho-scratch auto -> B: handover and blob
+# On x86_64 each blob rides in a SETUP_INDIRECT setup_data node. On arm64
+# B also checks the DTB it booted with (/sys/firmware/fdt): /chosen has
+# linux,kho-fdt (where A's kexec -d put the FDT) and linux,kho-scratch,
+# and the FDT copy, every blob and (off, offauto) the empty map lie in
+# /memreserve/ entries.
 #
 # The KHO ABI for `kho-inject new` comes from the test kernel's source
 # (KHO_FDT_COMPATIBLE in include/linux/kho/abi/kexec_handover.h): a
 # kho=off kernel has no FDT to read it from. Prints "N passed, N
 # failed"; exit 1 on failure, 77 (skip) when QEMU or a kernel cannot be
-# had and $CI is unset. Logs: $KKTEST_LOGDIR/khoinj/.
+# had and $CI is unset. Logs: $KKTEST_LOGDIR/khoinj/ (x86_64) or
+# khoinj-arm64/; a failed case also prints the tail of its console log.
 set -euo pipefail
-KK_PROG=test-kho-inject
+ARCH=${1:-x86_64}
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 . "$HERE/bins.sh"
 
-LOGDIR=${KKTEST_LOGDIR:-${TMPDIR:-/tmp}/kexec-kho-vm-logs}/khoinj
-TIMEOUT=${KKTEST_TIMEOUT:-300}
+LOGROOT=${KKTEST_LOGDIR:-${TMPDIR:-/tmp}/kexec-kho-vm-logs}
+case $ARCH in
+x86_64)
+	KK_PROG=test-kho-inject
+	LOGDIR=$LOGROOT/khoinj
+	TIMEOUT=${KKTEST_TIMEOUT:-300}
+	;;
+arm64)
+	KK_PROG=test-kho-inject-arm64
+	LOGDIR=$LOGROOT/khoinj-arm64
+	# The three-kernel chain (off) takes 15-20 s under TCG here; a hung
+	# boot should not eat the whole budget.
+	TIMEOUT=${KKTEST_TIMEOUT:-240}
+	;;
+*)
+	echo "usage: test-kho-inject.sh [x86_64|arm64] (got '$ARCH')" >&2
+	exit 2 ;;
+esac
 CASES=${KKTEST_KHOINJ_CASES:-blob off offauto}
 mkdir -p "$LOGDIR"
 
-BASE="console=ttyS0 panic=-1 kktest=khoinj kktest.stage=0"
+BASE="console=$(vm_console "$ARCH") panic=-1 kktest=khoinj kktest.stage=0"
 RMEM="reserve_mem=4M:4096:kkr ramoops.mem_name=kkr ramoops.pmsg_size=0x20000"
 
 # section LOG N: the part of LOG printed by the Nth kernel (0 = A).
@@ -51,7 +75,7 @@ boot() { # NAME APPEND [qemu-run options]: sets LOG
 	echo "== $name: $append"
 	start=$(date +%s)
 	set +e
-	"$HERE/qemu-run.sh" --arch x86_64 --kernel "$VM_KERNEL" --initrd "$INITRD" \
+	"$HERE/qemu-run.sh" --arch "$ARCH" --kernel "$VM_KERNEL" --initrd "$INITRD" \
 		--append "$append" --log "$LOG" --timeout "$TIMEOUT" "$@" 2> "$LOG.qemu"
 	rc=$?
 	set -e
@@ -115,6 +139,33 @@ map_as_placed() { # A_SECTION B_SECTION
 	fi
 }
 
+# arm64: B booted with the handover in /chosen of its DTB and the
+# buffers A placed in /memreserve/ entries; /chosen/linux,kho-fdt is
+# where A's kexec -d said it put the FDT copy.
+arm64_dtb_ok() { # A_SECTION B_SECTION WHO BLOB... [map]
+	local a=$1 b=$2 who=$3 x said got
+	shift 3
+	[ "$ARCH" = arm64 ] || return 0
+	assert_log "$b" 'KKTEST: PASS /chosen/linux,kho-fdt = <0x[0-9a-f]+ 0x[0-9a-f]+>' "$CASE_NAME $who: /chosen/linux,kho-fdt in /sys/firmware/fdt" || true
+	assert_log "$b" 'KKTEST: PASS /chosen/linux,kho-scratch = .*: [0-9]+ entries of 16 bytes' "$CASE_NAME $who: /chosen/linux,kho-scratch holds the whole scratch array" || true
+	assert_log "$b" 'KKTEST: PASS the FDT copy at .* lies in a /memreserve/ entry' "$CASE_NAME $who: the FDT copy lies in a /memreserve/ entry" || true
+	for x in "$@"; do
+		if [ "$x" = map ]; then
+			assert_log "$b" 'KKTEST: PASS the empty preserved-memory map at 0x[0-9a-f]+ lies in a /memreserve/ entry' "$CASE_NAME $who: the empty map lies in a /memreserve/ entry" || true
+		else
+			assert_log "$b" "KKTEST: PASS blob $x at 0x[0-9a-f]+ \\([0-9]+ bytes\\) lies in a /memreserve/ entry" "$CASE_NAME $who: blob $x lies in a /memreserve/ entry" || true
+		fi
+	done
+	said=$(sed -n 's/^  load| KHO: FDT at \(0x[0-9a-f]*\), \([0-9]*\) bytes.*/\1 \2/p' "$a" | head -n1)
+	got=$(sed -n 's/^KK-CHOSEN-KHO-FDT: //p' "$b" | head -n1)
+	if [ -n "$said" ] && [ -n "$got" ] &&
+		[ $((${said% *})) = $((${got% *})) ] && [ $((${said#* })) = $((${got#* })) ]; then
+		vm_pass "$CASE_NAME $who: /chosen/linux,kho-fdt <$got> is where A's kexec -d put the FDT ($said bytes)"
+	else
+		vm_fail "$CASE_NAME $who: /chosen/linux,kho-fdt <$got> is where A's kexec -d put the FDT ('$said')"
+	fi
+}
+
 # ---- cases ----
 
 run_blob() {
@@ -137,7 +188,10 @@ run_blob() {
 		assert_log "$b" "KKTEST: PASS blob $n: .* is byte-exact" "blob B: kho/in/sub_fdts/$n byte-exact" || true
 	done
 	blobs_same "$a" "$b" raw big fdt
-	assert_log "$b" 'KKTEST: PASS 3 setup_data nodes of type SETUP_INDIRECT' "blob B: one SETUP_INDIRECT node per blob" || true
+	if [ "$ARCH" = x86_64 ]; then
+		assert_log "$b" 'KKTEST: PASS 3 setup_data nodes of type SETUP_INDIRECT' "blob B: one SETUP_INDIRECT node per blob" || true
+	fi
+	arm64_dtb_ok "$a" "$b" B raw big fdt
 	assert_log "$b" 'dumpin\| .*kexec count: 1' "blob B: dump of kho/in/fdt: count 1" || true
 	assert_log "$b" 'dumpb\| .*kexec count: 2' "blob B: dump of its own FDT: count 2" || true
 }
@@ -166,6 +220,7 @@ run_off() {
 	blobs_same "$a" "$b" mine:raw fdt
 	scratch_as_chosen "$a" "$b"
 	map_as_placed "$a" "$b"
+	arm64_dtb_ok "$a" "$b" B mine fdt map
 	assert_log "$b" 'dumpb\| .*kexec count: 1' "off B: its own FDT: kexec-metadata count 1" || true
 	assert_log "$b" 'load2\| KHO: handing over kho-v[0-9]+, live FDT page' "off B: hands over its live page to C" || true
 	assert_log "$c" 'KHO: found kexec handover data' "off C: KHO: found kexec handover data" || true
@@ -183,13 +238,14 @@ run_offauto() {
 	assert_log "$b" 'KHO: found kexec handover data' "offauto B: KHO: found kexec handover data" || true
 	assert_log "$b" 'KKTEST: PASS blob mine: .* is byte-exact' "offauto B: kho/in/sub_fdts/mine byte-exact" || true
 	scratch_as_chosen "$a" "$b"
+	arm64_dtb_ok "$a" "$b" B mine map
 }
 
 # ---- main ----
 
 T0=$(date +%s)
-vm_require x86_64
-[ -n "$VM_HEADERS" ] || vm_skip_or_fail "the test kernel came without uapi headers (KEXEC_KHO_KERNEL_X86_64?): luo-memfd needs linux/liveupdate.h"
+vm_require "$ARCH"
+[ -n "$VM_HEADERS" ] || vm_skip_or_fail "the $ARCH test kernel came without uapi headers (KEXEC_KHO_KERNEL_${ARCH^^}?): luo-memfd needs linux/liveupdate.h"
 SRC=$(sed -n 's/^source=//p' "$VM_KDIR/INFO" 2>/dev/null || true)
 ABI=$(sed -n 's/^#define KHO_FDT_COMPATIBLE "\(kho-v[0-9]*\)".*/\1/p' \
 	"$SRC/include/linux/kho/abi/kexec_handover.h" 2>/dev/null || true)
@@ -197,13 +253,21 @@ if [ -z "$ABI" ]; then
 	ABI=kho-v4
 	kk_log "no kernel source for KHO_FDT_COMPATIBLE; assuming $ABI (Linux 7.2/7.3)"
 fi
-BINS=$(kk_static_bins x86_64)
-"$HERE/luo/build.sh" "$VM_HEADERS" "$LOGDIR/luo-memfd" || kk_die "cannot build luo-memfd"
+BINS=$(kk_static_bins "$ARCH")
+"$HERE/luo/build.sh" "$VM_HEADERS" "$LOGDIR/luo-memfd" "$ARCH" || kk_die "cannot build luo-memfd for $ARCH"
+case $ARCH in
+x86_64)	KFILE=$VM_KERNEL:/boot/bzImage ;;
+arm64)
+	# kexec_load of Image.gz: a smaller initramfs to repack and carry.
+	KGZ=$VM_KDIR/Image.gz
+	[ -f "$KGZ" ] || { gzip -9 -n -c "$VM_KERNEL" > "$LOGDIR/Image.gz"; KGZ=$LOGDIR/Image.gz; }
+	KFILE=$KGZ:/boot/Image.gz ;;
+esac
 INITRD=$LOGDIR/initramfs.cpio.gz
-"$HERE/mkinitramfs.sh" --arch x86_64 --out "$INITRD" \
+"$HERE/mkinitramfs.sh" --arch "$ARCH" --out "$INITRD" \
 	--bin "$BINS/kexec" --bin "$BINS/kho-inject" --bin "$LOGDIR/luo-memfd" \
-	--file "$VM_KERNEL:/boot/bzImage"
-echo "kernel $VM_KERNEL ($ABI), binaries $BINS, setup $(( $(date +%s) - T0 )) s"
+	--file "$KFILE"
+echo "$ARCH kernel $VM_KERNEL ($ABI), binaries $BINS, setup $(( $(date +%s) - T0 )) s"
 
 for CASE_NAME in $CASES; do
 	fails=$VM_FAIL

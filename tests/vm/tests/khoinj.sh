@@ -16,6 +16,10 @@
 #            scratch as A chose it; B -> C through kexec_load (live page):
 #            count 1, test_kho restored, a LUO memfd back
 #   offauto  kho=off A: --kho-scratch auto -> B: handover found, blob back
+# The same script runs on x86_64 (bzImage; each blob rides in a
+# SETUP_INDIRECT setup_data node) and arm64 (Image.gz; the handover comes
+# through /chosen, and every blob, the FDT copy and the empty map lie in
+# /memreserve/ entries of the DTB the next kernel boots with).
 . /etc/kktest-lib.sh
 
 STAGE=${1:-0}
@@ -30,7 +34,16 @@ done
 KEXEC=/bin/kexec
 INJECT=/bin/kho-inject
 LUO=/bin/luo-memfd
-KERNEL=/boot/bzImage
+case $(uname -m) in
+aarch64)
+	ARCH=arm64
+	KERNEL=/boot/Image.gz	# kexec_load of the gzip'd Image
+	;;
+*)
+	ARCH=x86_64
+	KERNEL=/boot/bzImage
+	;;
+esac
 INITRD=/tmp/initrd.cpio
 BLOBS=/kkblob		# in the root: the repacked initramfs carries it to B
 PMSG=/sys/fs/pstore/pmsg-ramoops-0
@@ -178,6 +191,18 @@ EOF
 	fi
 }
 
+# An address inside RAM that is not 4 MiB aligned: low memory on x86_64;
+# on arm64 RAM starts where the machine puts it (1 GiB on QEMU virt).
+unaligned_in_ram() {
+	local base
+	if [ "$ARCH" = x86_64 ]; then
+		echo 0x1234000
+		return
+	fi
+	base=$(grep -m1 ' : System RAM$' /proc/iomem | sed 's/^ *//; s/-.*//')
+	printf '0x%x\n' $((0x$base + 0x1234000))
+}
+
 # ---- blobs ----
 
 # make_blobs NAME...: raw (200 KiB), big (3 MiB: far more than the KHO
@@ -228,6 +253,128 @@ check_indirect_nodes() { # COUNT
 		kk_pass "$1 setup_data nodes of type SETUP_INDIRECT|SETUP_KEXEC_KHO (0x8000000a)"
 	else
 		kk_fail "$1 setup_data nodes of type 0x8000000a expected, saw $n"
+	fi
+}
+
+# ---- arm64: what the DTB this kernel booted with carries ----
+
+# The DTB this kernel booted with, /sys/firmware/fdt, as kho-inject
+# dumps it (its /memreserve/ table included) in /tmp/dtb.dts.
+dump_dtb() {
+	"$INJECT" -i /sys/firmware/fdt dump > /tmp/dtb.dts 2> /tmp/dtb.err ||
+		{ kk_fail "kho-inject dump of /sys/firmware/fdt: $(cat /tmp/dtb.err)"; return 1; }
+	sed -n 's/^\/memreserve\/ \(0x[0-9a-f]*\) \(0x[0-9a-f]*\);$/\1 \2/p' \
+		/tmp/dtb.dts > /tmp/memreserve
+	grep '^/memreserve/' /tmp/dtb.dts | sed 's/^/  dtb| /'
+	sed -n '/^\tchosen {/,/^\t};/p' /tmp/dtb.dts | grep 'linux,kho-\|kexec-kho,' |
+		sed 's/^[[:space:]]*/  dtb| \/chosen\//'
+}
+
+# dtb_pair PROP: "0xADDR 0xSIZE" of /chosen/PROP in /tmp/dtb.dts, its
+# cells split by the root's #address-cells and #size-cells; fails when
+# PROP is absent or mis-sized.
+dtb_pair() {
+	local ac sc cells a=0 s=0 i=0 c
+	ac=$(sed -n 's/^\t#address-cells = <\(0x[0-9a-f]*\)>;$/\1/p' /tmp/dtb.dts)
+	sc=$(sed -n 's/^\t#size-cells = <\(0x[0-9a-f]*\)>;$/\1/p' /tmp/dtb.dts)
+	cells=$(sed -n "/^\tchosen {/,/^\t};/s/^\t\t$1 = <\(.*\)>;\$/\1/p" /tmp/dtb.dts)
+	[ -n "$ac" ] && [ -n "$sc" ] && [ -n "$cells" ] || return 1
+	set -- $cells
+	[ $# = $((ac + sc)) ] || return 1
+	for c; do
+		i=$((i + 1))
+		if [ $i -le $((ac)) ]; then
+			a=$(((a << 32) | c))
+		else
+			s=$(((s << 32) | c))
+		fi
+	done
+	printf '0x%x 0x%x\n' $a $s
+}
+
+# memreserved ADDR SIZE: [ADDR, ADDR + SIZE) lies inside one /memreserve/
+# entry (the table in /tmp/memreserve).
+memreserved() {
+	local a l
+	while read -r a l; do
+		[ $(($1)) -ge $((a)) ] && [ $(($1 + $2)) -le $((a + l)) ] && return 0
+	done < /tmp/memreserve
+	return 1
+}
+
+# in_fdt_nodes: "NAME 0xADDR 0xSIZE" for each node of kho/in/fdt with
+# preserved-data and blob-size, from kho-inject's dump of it.
+in_fdt_nodes() {
+	"$INJECT" -i "$KHO_DBG/in/fdt" dump 2> /dev/null | awk '
+		/^\t[^\t].* \{$/ { n = $1; a = ""; s = "" }
+		/^\t\tpreserved-data = u64:/ { a = $3; sub(/^u64:/, "", a); sub(/;.*/, "", a) }
+		/^\t\tblob-size = u64:/ { s = $3; sub(/^u64:/, "", s); sub(/;.*/, "", s) }
+		/^\t\};$/ { if (a != "" && s != "") print n, a, s }'
+}
+
+# check_chosen_arm64 BLOB...: the handover came through /chosen of
+# /sys/firmware/fdt (linux,kho-fdt and linux,kho-scratch, one 16-byte
+# entry per scratch region), and what the next kernel must not allocate
+# over before KHO knows it lies in /memreserve/ entries: the FDT copy,
+# each BLOB's buffer and, with EMPTY_MAP=1, the empty preserved-memory
+# map (its first 4 KiB: the root table of a 4 KiB-page kernel).
+check_chosen_arm64() {
+	local fdt scr n b a l map
+	[ "$ARCH" = arm64 ] || return 0
+	dump_dtb || return
+	if fdt=$(dtb_pair linux,kho-fdt); then
+		kk_pass "/chosen/linux,kho-fdt = <$fdt>"
+		echo "KK-CHOSEN-KHO-FDT: $fdt"
+	else
+		kk_fail "/chosen/linux,kho-fdt is an <addr size> pair"
+		return
+	fi
+	if scr=$(dtb_pair linux,kho-scratch); then
+		n=$(grep -c . "$KHO_DBG/out/scratch_len")
+		if [ $((${scr#* })) = $((n * 16)) ]; then
+			kk_pass "/chosen/linux,kho-scratch = <$scr>: $n entries of 16 bytes"
+		else
+			kk_fail "/chosen/linux,kho-scratch = <$scr>, expected $n entries of 16 bytes"
+		fi
+	else
+		kk_fail "/chosen/linux,kho-scratch is an <addr size> pair"
+	fi
+	if memreserved $fdt; then
+		kk_pass "the FDT copy at <$fdt> lies in a /memreserve/ entry"
+	else
+		kk_fail "the FDT copy at <$fdt> lies in a /memreserve/ entry"
+	fi
+	in_fdt_nodes > /tmp/in-nodes
+	for b in "$@"; do
+		a=$(awk -v n="$b" '$1 == n { print $2 }' /tmp/in-nodes)
+		l=$(awk -v n="$b" '$1 == n { print $3 }' /tmp/in-nodes)
+		if [ -z "$a" ]; then
+			kk_fail "blob $b: no preserved-data/blob-size in kho/in/fdt"
+		elif memreserved "$a" "$l"; then
+			kk_pass "blob $b at $a ($((l)) bytes) lies in a /memreserve/ entry"
+		else
+			kk_fail "blob $b at $a ($((l)) bytes) lies in a /memreserve/ entry"
+		fi
+	done
+	[ "${EMPTY_MAP:-0}" = 1 ] || return 0
+	map=$("$INJECT" -i "$KHO_DBG/in/fdt" dump 2> /dev/null |
+		sed -n 's/^\tpreserved-memory-map = u64:\(0x[0-9a-f]*\);.*/\1/p')
+	if [ -n "$map" ] && memreserved "$map" 4096; then
+		kk_pass "the empty preserved-memory map at $map lies in a /memreserve/ entry"
+	else
+		kk_fail "the empty preserved-memory map at '$map' lies in a /memreserve/ entry"
+	fi
+}
+
+# The arch's way of keeping the blobs: setup_data nodes on x86_64,
+# /chosen and /memreserve/ on arm64.
+check_blob_carrier() { # COUNT BLOB...
+	local n=$1
+	shift
+	if [ "$ARCH" = arm64 ]; then
+		check_chosen_arm64 "$@"
+	else
+		check_indirect_nodes "$n"
 	fi
 }
 
@@ -290,7 +437,7 @@ case_blob() {
 		dmesg_has "test_kho restored its data" 'test_kho: KHO restore succeeded'
 		kernel_in_scratch
 		check_blobs raw big fdt
-		check_indirect_nodes 3
+		check_blob_carrier 3 raw big fdt
 		check_pmsg "kk-pmsg from A with blobs"
 		luo restore kk-a 16
 		# --blobs: kho-inject looks in out/sub_fdts first, where B's own
@@ -321,7 +468,7 @@ case_off() {
 		expect_error "--kho-fdt without --kho-scratch" 'give --kho-scratch' \
 			$KEXEC -l --kho-fdt /tmp/new.fdt "$KERNEL"
 		expect_error "--kho-scratch not 4 MiB aligned" 'not aligned' \
-			$KEXEC -l --kho-fdt /tmp/new.fdt --kho-scratch 64M@0x1234000 "$KERNEL"
+			$KEXEC -l --kho-fdt /tmp/new.fdt --kho-scratch 64M@$(unaligned_in_ram) "$KERNEL"
 		expect_error "--kho-scratch outside RAM" 'not inside System RAM' \
 			$KEXEC -l --kho-fdt /tmp/new.fdt --kho-scratch 64M@0x80000000 "$KERNEL"
 		load_next load --kho-fdt /tmp/new.fdt --kho-scratch 256M \
@@ -343,7 +490,7 @@ case_off() {
 		fi
 		kernel_in_scratch
 		check_blobs mine:raw fdt
-		check_indirect_nodes 2
+		EMPTY_MAP=1 check_blob_carrier 2 mine fdt
 		dump_has dumpin "B: kho/in/fdt has the blob nodes" 'mine \{' -- \
 			-i "$KHO_DBG/in/fdt" dump --blobs "$KHO_DBG/in/sub_fdts"
 		dump_has dumpb "B: its own FDT has kexec-metadata count 1" \
@@ -377,7 +524,8 @@ case_offauto() {
 		show_kernel
 		dmesg_has "handover found" 'KHO: found kexec handover data'
 		kernel_in_scratch
-		check_blobs mine:raw ;;
+		check_blobs mine:raw
+		EMPTY_MAP=1 check_chosen_arm64 mine ;;
 	esac
 }
 
