@@ -710,6 +710,64 @@ static void kho_kernel_scratch_kept_and_odd_page_size_rejected(void **state)
 	plan_free(&p);
 }
 
+/*
+ * The next kernel maps the FDT and the scratch array with
+ * early_memremap(): 256 KiB at most on arm64, or it drops the handover.
+ */
+static void kho_fdt_and_scratch_array_over_256k_refused(void **state)
+{
+	struct kho_handover h = {
+		.source = KHO_SRC_FILE,
+		.scratch = scratch3, .nr_scratch = 3,
+	};
+	struct kho_scratch *many;
+	struct arm64_chosen c = { 0 };
+	struct errbuf e = { 0 };
+	struct plan p;
+
+	h.fdt = calloc(1, (256 << 10) + 1);
+	assert_non_null(h.fdt);
+	h.fdt_len = 256 << 10;
+	plan_1g(&p);
+	assert_int_equal(arm64_kho_place(&p, &h, 4096, &c, &e), 0);
+	assert_int_equal(seg_named(&p, "kho-fdt")->bufsz, 256 << 10);
+	plan_free(&p);
+
+	h.fdt_len = (256 << 10) + 1;
+	memset(&c, 0, sizeof(c));
+	plan_1g(&p);
+	err_clear(&e);
+	assert_int_equal(arm64_kho_place(&p, &h, 4096, &c, &e), -E2BIG);
+	assert_non_null(strstr(e.msg, "FDT to hand over is 262145 bytes"));
+	assert_int_equal(c.kho_fdt_size, 0);
+	plan_free(&p);
+	free(h.fdt);
+
+	/* 16385 entries of 16 bytes: one more than 256 KiB holds. */
+	many = calloc(16385, sizeof(*many));
+	assert_non_null(many);
+	many[0].addr = 0x48000000;
+	many[0].size = 0x5000000;
+	h.fdt = kho_fdt(0x7e000000, &h.fdt_len);
+	h.scratch = many;
+	h.nr_scratch = 16385;
+	memset(&c, 0, sizeof(c));
+	plan_1g(&p);
+	err_clear(&e);
+	assert_int_equal(arm64_kho_place(&p, &h, 4096, &c, &e), -E2BIG);
+	assert_non_null(strstr(e.msg, "scratch array to hand over is 262160 bytes"));
+	assert_int_equal(p.nr, 0);
+	plan_free(&p);
+	h.nr_scratch = 16384;
+	memset(&c, 0, sizeof(c));
+	plan_1g(&p);
+	assert_int_equal(arm64_kho_place(&p, &h, 4096, &c, &e), 0);
+	assert_int_equal(c.kho_scratch_size, 256 << 10);
+	plan_free(&p);
+	free(h.fdt);
+	free(many);
+}
+
 static void own_memreserves_dropped_by_the_next_load(void **state)
 {
 	void *src = make_src(2, 2, true), *first, *second;
@@ -856,6 +914,7 @@ int main(void)
 		cmocka_unit_test(kho_empty_map_is_a_page_of_the_next_kernel),
 		cmocka_unit_test(kho_own_scratch_aligned_for_the_next_kernels_pages),
 		cmocka_unit_test(kho_kernel_scratch_kept_and_odd_page_size_rejected),
+		cmocka_unit_test(kho_fdt_and_scratch_array_over_256k_refused),
 		cmocka_unit_test(own_memreserves_dropped_by_the_next_load),
 		cmocka_unit_test(pl011_from_earlycon_first),
 		cmocka_unit_test(pl011_from_stdout_path_alias_and_ranges),

@@ -13,6 +13,12 @@
  * PAGE_SIZE << MAX_PAGE_ORDER (SCRATCH_ALIGNMENT_BYTES in
  * kernel/liveupdate/kexec_handover.c; arm64's ARCH_FORCE_MAX_ORDER is
  * 10, 11 or 13 for those page sizes).
+ *
+ * kho_populate() maps the FDT and the scratch array with early_memremap(),
+ * whose window on arm64 is NR_FIX_BTMAPS = SZ_256K / PAGE_SIZE + 1 pages
+ * (arch/arm64/include/asm/fixmap.h): 256 KiB maps at any offset in its
+ * first page, whatever the page size. A bigger one fails to map, and the
+ * next kernel boots without the handover.
  */
 #include <errno.h>
 #include <libfdt.h>
@@ -23,6 +29,7 @@
 #include "placement.h"
 
 #define MAX_PAGE_SIZE 65536
+#define EARLY_MAP_MAX (256U << 10)
 
 /*
  * A root table with no entries: what --kho-scratch hands over as the map.
@@ -71,6 +78,15 @@ static int place(struct plan *p, const char *name, const void *buf,
 		return idx;
 	*mem = p->seg[idx].mem;
 	return 0;
+}
+
+static int early_mappable(const char *what, uint64_t size, struct errbuf *e)
+{
+	if (size <= EARLY_MAP_MAX)
+		return 0;
+	return err_set(e, -E2BIG,
+		       "KHO: the %s to hand over is %llu bytes, more than the %u KiB the next kernel can map in kho_populate(), which would drop the handover",
+		       what, (unsigned long long)size, EARLY_MAP_MAX >> 10);
 }
 
 static int reserve(struct arm64_chosen *c, uint64_t addr, uint64_t size,
@@ -164,6 +180,9 @@ static int place_fdt(struct plan *p, struct kho_handover *h,
 	}
 	if (!h->fdt || !h->fdt_len || size < h->fdt_len)
 		return err_set(e, -EINVAL, "KHO: no FDT to hand over");
+	err = early_mappable("FDT", size, e);
+	if (err)
+		return err;
 	err = place(p, "kho-fdt", h->fdt, h->fdt_len, size, 0, &h->fdt_phys, e);
 	if (err)
 		return err;
@@ -191,6 +210,9 @@ int arm64_kho_place(struct plan *p, struct kho_handover *h,
 	if (err)
 		return err;
 	scratch_len = h->nr_scratch * sizeof(*h->scratch);
+	err = early_mappable("scratch array", scratch_len, e);
+	if (err)
+		return err;
 	err = place(p, "kho-scratch", h->scratch, scratch_len, scratch_len, 0,
 		    &c->kho_scratch_addr, e);
 	if (err)
