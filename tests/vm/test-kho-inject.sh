@@ -17,7 +17,9 @@
 #   off      kho=off A: kho-inject new, --kho-fdt --kho-scratch 256M
 #            --kho-blob; B (kho=on): "found kexec handover data", blobs
 #            byte-exact, its scratch is what A chose; then B -> C with
-#            B's own live FDT: count 1, test_kho restored, memfd back
+#            B's own live FDT: count 1, test_kho restored, memfd back;
+#            on arm64 A also refuses a --kho-fdt over 256 KiB (more than
+#            the next kernel's kho_populate() can early_memremap())
 #   offauto  kho=off A with --kho-scratch auto -> B: handover and blob
 # On x86_64 each blob rides in a SETUP_INDIRECT setup_data node. On arm64
 # B also checks the DTB it booted with (/sys/firmware/fdt): /chosen has
@@ -208,6 +210,10 @@ run_off() {
 		assert_log "$a" "KKTEST: PASS $w: exit [1-9]" "off A: refused in one line: $w" || true
 		assert_log "$a" "KKTEST: PASS $w: kexec -S says not loaded" "off A: nothing loaded after: $w" || true
 	done
+	if [ "$ARCH" = arm64 ]; then
+		assert_log "$a" 'KKTEST: PASS --kho-fdt of [0-9]+ bytes: exit [1-9]' "off A: a --kho-fdt over 256 KiB (more than kho_populate() can map) refused in one line" || true
+		assert_log "$a" 'KKTEST: PASS --kho-fdt of [0-9]+ bytes: kexec -S says not loaded' "off A: nothing loaded after the oversized --kho-fdt" || true
+	fi
 	assert_log "$a" 'load\| KHO: scratch\[0\] 0x[0-9a-f]+ size 0x10000000$' "off A: 256 MiB of scratch chosen" || true
 	assert_log "$a" 'load\| KHO: empty preserved-memory map at 0x' "off A: an empty preserved-memory map placed" || true
 	assert_log "$b" 'KHO: found kexec handover data' "off B: KHO: found kexec handover data" || true
