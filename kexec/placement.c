@@ -11,11 +11,11 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "errbuf.h"
 #include "placement.h"
 
-#define PAGE_MASK (PLAN_PAGE_SIZE - 1)
 
 static bool is_pow2(uint64_t x)
 {
@@ -53,11 +53,21 @@ static const char *seg_name(const struct segment *s)
 	return s->name ? s->name : "segment";
 }
 
+static uint64_t running_page_size(void)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+
+	if (ps < (long)PLAN_PAGE_SIZE || !is_pow2(ps))
+		return PLAN_PAGE_SIZE;
+	return ps;
+}
+
 int plan_init(struct plan *p, const struct mem_map *allowed)
 {
 	int ret;
 
 	memset(p, 0, sizeof(*p));
+	p->page = running_page_size();
 	if (!allowed)
 		return 0;
 	ret = memmap_filter(allowed, MEM_RAM, &p->allowed);
@@ -159,14 +169,15 @@ static void try_fit(uint64_t start, uint64_t end, void *arg)
 struct largest {
 	uint64_t size;
 	uint64_t start;
+	uint64_t page;
 };
 
 static void take_largest(uint64_t start, uint64_t end, void *arg)
 {
 	struct largest *l = arg;
-	uint64_t s, e = end & ~PAGE_MASK;
+	uint64_t s, e = end & ~(l->page - 1);
 
-	if (!align_up(start, PLAN_PAGE_SIZE, &s) || e <= s)
+	if (!align_up(start, l->page, &s) || e <= s)
 		return;
 	/* Strictly larger: ties keep the lowest, so messages are stable. */
 	if (e - s > l->size) {
@@ -178,7 +189,7 @@ static void take_largest(uint64_t start, uint64_t end, void *arg)
 uint64_t plan_largest_hole(const struct plan *p, uint64_t min, uint64_t max,
 			   uint64_t *start)
 {
-	struct largest l = { 0, 0 };
+	struct largest l = { 0, 0, p->page ? p->page : PLAN_PAGE_SIZE };
 	uint64_t hi = window_end(max);
 
 	if (min < hi)
@@ -227,7 +238,7 @@ void plan_sort(struct plan *p)
 }
 
 /* Check what was asked and bring align and memsz to whole pages. */
-static int check_request(struct segment *s, struct errbuf *e)
+static int check_request(struct segment *s, uint64_t page, struct errbuf *e)
 {
 	const char *name = seg_name(s);
 
@@ -251,13 +262,13 @@ static int check_request(struct segment *s, struct errbuf *e)
 			       "cannot place %s: the window [0x%llx, 0x%llx) is empty",
 			       name, (unsigned long long)s->min,
 			       (unsigned long long)window_end(s->max));
-	if (s->memsz > UINT64_MAX - PAGE_MASK)
+	if (s->memsz > UINT64_MAX - (page - 1))
 		return err_set(e, -EOVERFLOW,
 			       "cannot place %s: size 0x%llx overflows when rounded to a page",
 			       name, (unsigned long long)s->memsz);
-	s->memsz = (s->memsz + PAGE_MASK) & ~PAGE_MASK;
-	if (s->align < PLAN_PAGE_SIZE)
-		s->align = PLAN_PAGE_SIZE;
+	s->memsz = (s->memsz + page - 1) & ~(page - 1);
+	if (s->align < page)
+		s->align = page;
 	return 0;
 }
 
@@ -279,7 +290,7 @@ static int check_fixed(const struct plan *p, const struct segment *s,
 	uint64_t end;
 	size_t i;
 
-	if (s->mem & PAGE_MASK)
+	if (s->mem & (p->page - 1))
 		return err_set(e, -EINVAL,
 			       "cannot place %s at 0x%llx: not page aligned",
 			       name, (unsigned long long)s->mem);
@@ -358,7 +369,9 @@ int plan_add(struct plan *p, const struct segment *s, struct errbuf *e)
 		return err_set(e, -E2BIG,
 			       "cannot place %s: kexec_load takes at most %d segments",
 			       seg_name(s), PLAN_MAX_SEGMENTS);
-	ret = check_request(&seg, e);
+	if (!p->page)
+		p->page = PLAN_PAGE_SIZE;	/* zero-initialised, never plan_init()ed */
+	ret = check_request(&seg, p->page, e);
 	if (ret)
 		return ret;
 	if (seg.fixed)

@@ -41,9 +41,18 @@ struct plan {
 	struct mem_map allowed;
 	struct segment seg[PLAN_MAX_SEGMENTS];
 	size_t nr;
+	/*
+	 * kexec_load wants destinations and sizes in the running kernel's
+	 * pages: 4 KiB on x86_64, 4, 16 or 64 KiB on arm64. Never below
+	 * PLAN_PAGE_SIZE.
+	 */
+	uint64_t page;
 };
 
-/* Allowed ranges are copied (only MEM_RAM entries count); plan is zeroed first. */
+/*
+ * Allowed ranges are copied (only MEM_RAM entries count); plan is zeroed
+ * first and its page size is the running kernel's.
+ */
 int plan_init(struct plan *p, const struct mem_map *allowed);
 void plan_free(struct plan *p);
 

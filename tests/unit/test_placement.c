@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "errbuf.h"
@@ -123,6 +124,33 @@ static void huge_alignment_is_honoured(void **state)
 	s = req("b", 0x1000, false);
 	s.align = 1ULL << 63;
 	assert_int_equal(add_ok(&p, &s), 1ULL << 63);
+	plan_free(&p);
+}
+
+/* An arm64 kernel with 64 KiB pages: kexec_load wants its pages. */
+static void running_kernel_page_size_rounds_everything(void **state)
+{
+	static const uint64_t ram[] = { 0x100000, 0x400000 };
+	struct errbuf e = { 0 };
+	struct plan p;
+	struct segment s;
+
+	plan_over(&p, ram, 2);
+	assert_int_equal(p.page, (uint64_t)sysconf(_SC_PAGESIZE));
+	p.page = 0x10000;
+	s = req("dtb", 0x1234, false);
+	assert_int_equal(add_ok(&p, &s), 0x100000);
+	assert_int_equal(p.seg[0].memsz, 0x10000);
+	assert_int_equal(p.seg[0].align, 0x10000);
+	s = req("next", 0x1000, false);
+	assert_int_equal(add_ok(&p, &s), 0x110000);
+	s = req("fixed", 0x1000, false);
+	s.fixed = true;
+	s.mem = 0x201000;
+	assert_int_equal(plan_add(&p, &s, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "not page aligned"));
+	assert_int_equal(plan_largest_hole(&p, 0x120800, 0x3ff000, NULL),
+			 0x3f0000 - 0x130000);
 	plan_free(&p);
 }
 
@@ -722,6 +750,7 @@ int main(void)
 		cmocka_unit_test(sort_orders_segments_by_address),
 		cmocka_unit_test(qemu_q35_map_places_kernel_and_initrd_as_expected),
 		cmocka_unit_test(random_plans_match_a_brute_force_oracle),
+		cmocka_unit_test(running_kernel_page_size_rounds_everything),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
