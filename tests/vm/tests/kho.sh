@@ -47,63 +47,7 @@ MEM_MB=64
 
 say() { echo "kho[$CASE/$STAGE]: $*"; }
 
-# run_log TAG CMD...: run CMD, its output prefixed with TAG in the log;
-# the output is also kept in /tmp/out.TAG, the status is returned.
-run_log() {
-	local tag=$1 rc
-	shift
-	say "\$ $*"
-	"$@" > "/tmp/out.$tag" 2>&1
-	rc=$?
-	sed "s/^/  $tag| /" "/tmp/out.$tag"
-	say "(exit $rc)"
-	return $rc
-}
-
 has_cmdline() { case " $CMDLINE " in *" $1 "*) return 0 ;; esac; return 1; }
-
-dmesg_has() { # DESC REGEX
-	if dmesg | grep -qE "$2"; then
-		kk_pass "$1: $(dmesg | grep -E "$2" | head -n1 | sed 's/^\[[^]]*\] //')"
-	else
-		kk_fail "$1 (no /$2/ in dmesg)"
-	fi
-}
-
-not_loaded() { # DESC
-	local s
-	s=$($KEXEC -S 2>&1)
-	if [ "$s" = "not loaded" ]; then
-		kk_pass "$1: kexec -S says not loaded"
-	else
-		kk_fail "$1: kexec -S says '$s', expected 'not loaded'"
-	fi
-}
-
-# expect_error DESC REGEX CMD...: CMD must fail with exactly one line on
-# stderr matching REGEX (extended, case-insensitive), and load nothing.
-expect_error() {
-	local desc=$1 re=$2 rc n
-	shift 2
-	say "\$ $* (must fail)"
-	"$@" > /tmp/out.neg 2> /tmp/err.neg
-	rc=$?
-	sed 's/^/  stdout| /' /tmp/out.neg
-	sed 's/^/  stderr| /' /tmp/err.neg
-	n=$(wc -l < /tmp/err.neg)
-	if [ $rc = 0 ]; then
-		kk_fail "$desc: exit 0, expected an error"
-	elif [ "$n" != 1 ]; then
-		kk_fail "$desc: $n lines on stderr, expected one"
-	elif ! grep -qiE "$re" /tmp/err.neg; then
-		kk_fail "$desc: error does not match /$re/"
-	else
-		kk_pass "$desc: exit $rc, one-line error"
-	fi
-	not_loaded "$desc"
-	# Keep the next check independent of this one.
-	[ "$($KEXEC -S 2>&1)" = "not loaded" ] || $KEXEC -u
-}
 
 # The next kernel's command line: this one with the stage counted up,
 # plus $NEXT_EXTRA.
@@ -111,21 +55,6 @@ NEXT_EXTRA=
 next_cmdline() {
 	echo "$CMDLINE${NEXT_EXTRA:+ $NEXT_EXTRA}" |
 		sed "s/kktest.stage=$STAGE\( \|\$\)/kktest.stage=$((STAGE + 1))\1/"
-}
-
-# The next kernel's initramfs is this one: repack the root file system
-# (an initramfs is the root) without the mounted /proc /sys /dev /run /tmp.
-make_initrd() {
-	[ -f "$INITRD" ] && return 0
-	(
-		cd / &&
-		{
-			find . -xdev \( -path ./tmp -o -path ./run -o -path ./proc -o \
-				-path ./sys -o -path ./dev \) -prune -o -print
-			printf '%s\n' ./tmp ./run ./proc ./sys ./dev ./dev/console ./dev/null
-		} | cpio -o -H newc > "$INITRD" 2> /tmp/cpio.err
-	) || { kk_fail "repack the initramfs: $(cat /tmp/cpio.err)"; return 1; }
-	say "initramfs for the next kernel: $(wc -c < "$INITRD") bytes"
 }
 
 # load TAG KEXEC-OPTIONS...: load the next kernel (this image) and check
@@ -146,15 +75,6 @@ load_next() {
 	else
 		kk_fail "$tag: kexec -S does not say loaded"
 		return 1
-	fi
-}
-
-# out_has TAG DESC REGEX: the output of run_log TAG matches.
-out_has() {
-	if grep -qE "$3" "/tmp/out.$1"; then
-		kk_pass "$2: $(grep -E "$3" "/tmp/out.$1" | head -n1)"
-	else
-		kk_fail "$2 (no /$3/ in the kexec output)"
 	fi
 }
 
@@ -192,26 +112,6 @@ fdt_totalsize() {
 	local hex
 	hex=$(dd if="$1" bs=1 skip=4 count=4 2>/dev/null | od -An -tx1 | tr -d ' \n')
 	echo $((0x${hex:-0}))
-}
-
-# A KHO boot put this kernel inside the scratch regions the previous
-# kernel listed (x86 KASLR picks only inside them): check its code range.
-kernel_in_scratch() {
-	local code s e p l ok=0
-	code=$(grep -m1 'Kernel code' /proc/iomem | sed 's/^ *//; s/ .*//')
-	s=$((0x${code%-*}))
-	e=$((0x${code#*-}))
-	while read -r p l; do
-		[ $((l)) -gt 0 ] || continue
-		[ "$s" -ge $((p)) ] && [ "$e" -lt $((p + l)) ] && ok=1
-	done <<EOF
-$(paste "$KHO_DBG/out/scratch_phys" "$KHO_DBG/out/scratch_len")
-EOF
-	if [ $ok = 1 ]; then
-		kk_pass "kernel code $code lies inside a KHO scratch region"
-	else
-		kk_fail "kernel code $code lies inside a KHO scratch region"
-	fi
 }
 
 # ---- arm64: what /chosen of the DTB this kernel got carries ----

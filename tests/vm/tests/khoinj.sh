@@ -51,86 +51,11 @@ SEED=0x6b686f2d696e6a
 
 say() { echo "khoinj[$CASE/$STAGE]: $*"; }
 
-# run_log TAG CMD...: CMD's output in the log prefixed "  TAG| ", kept in
-# /tmp/out.TAG; returns CMD's status.
-run_log() {
-	local tag=$1 rc
-	shift
-	say "\$ $*"
-	"$@" > "/tmp/out.$tag" 2>&1
-	rc=$?
-	sed "s/^/  $tag| /" "/tmp/out.$tag"
-	say "(exit $rc)"
-	return $rc
-}
-
-out_has() { # TAG DESC REGEX
-	if grep -qE "$3" "/tmp/out.$1"; then
-		kk_pass "$2: $(grep -E "$3" "/tmp/out.$1" | head -n1)"
-	else
-		kk_fail "$2 (no /$3/ in the output)"
-	fi
-}
-
-dmesg_has() { # DESC REGEX
-	if dmesg | grep -qE "$2"; then
-		kk_pass "$1: $(dmesg | grep -E "$2" | head -n1 | sed 's/^\[[^]]*\] //')"
-	else
-		kk_fail "$1 (no /$2/ in dmesg)"
-	fi
-}
-
-not_loaded() { # DESC
-	local s
-	s=$($KEXEC -S 2>&1)
-	if [ "$s" = "not loaded" ]; then
-		kk_pass "$1: kexec -S says not loaded"
-	else
-		kk_fail "$1: kexec -S says '$s'"
-	fi
-}
-
-# expect_error DESC REGEX CMD...: fails, one stderr line matching REGEX,
-# nothing loaded afterwards.
-expect_error() {
-	local desc=$1 re=$2 rc n
-	shift 2
-	say "\$ $* (must fail)"
-	"$@" > /tmp/out.neg 2> /tmp/err.neg
-	rc=$?
-	sed 's/^/  stderr| /' /tmp/err.neg
-	n=$(wc -l < /tmp/err.neg)
-	if [ $rc = 0 ]; then
-		kk_fail "$desc: exit 0, expected an error"
-	elif [ "$n" != 1 ]; then
-		kk_fail "$desc: $n lines on stderr, expected one"
-	elif ! grep -qE "$re" /tmp/err.neg; then
-		kk_fail "$desc: the error does not match /$re/"
-	else
-		kk_pass "$desc: exit $rc, one-line error"
-	fi
-	not_loaded "$desc"
-}
-
 # The next kernel's command line: this one, stage counted up, kho=off
 # turned into kho=on (the next kernel must take the handover).
 next_cmdline() {
 	echo "$CMDLINE" | sed -e "s/kktest.stage=$STAGE\( \|\$\)/kktest.stage=$((STAGE + 1))\1/" \
 		-e 's/\(^\| \)kho=off\( \|$\)/\1kho=on liveupdate=on\2/'
-}
-
-# The root file system (an initramfs) repacked for the next kernel.
-make_initrd() {
-	[ -f "$INITRD" ] && return 0
-	(
-		cd / &&
-		{
-			find . -xdev \( -path ./tmp -o -path ./run -o -path ./proc -o \
-				-path ./sys -o -path ./dev \) -prune -o -print
-			printf '%s\n' ./tmp ./run ./proc ./sys ./dev ./dev/console ./dev/null
-		} | cpio -o -H newc > "$INITRD" 2> /tmp/cpio.err
-	) || { kk_fail "repack the initramfs: $(cat /tmp/cpio.err)"; return 1; }
-	say "initramfs for the next kernel: $(wc -c < "$INITRD") bytes"
 }
 
 load_next() { # TAG KEXEC-OPTIONS...
@@ -169,25 +94,6 @@ show_kernel() {
 	if [ -f "$KHO_DBG/out/scratch_phys" ]; then
 		paste "$KHO_DBG/out/scratch_phys" "$KHO_DBG/out/scratch_len" |
 			while read -r p l; do echo "KK-SCRATCH: $p $l"; done
-	fi
-}
-
-# The kernel booted inside one of the scratch regions it was handed.
-kernel_in_scratch() {
-	local code s e p l ok=0
-	code=$(grep -m1 'Kernel code' /proc/iomem | sed 's/^ *//; s/ .*//')
-	s=$((0x${code%-*}))
-	e=$((0x${code#*-}))
-	while read -r p l; do
-		[ $((l)) -gt 0 ] || continue
-		[ "$s" -ge $((p)) ] && [ "$e" -lt $((p + l)) ] && ok=1
-	done <<EOF
-$(paste "$KHO_DBG/out/scratch_phys" "$KHO_DBG/out/scratch_len")
-EOF
-	if [ $ok = 1 ]; then
-		kk_pass "kernel code $code lies inside a KHO scratch region"
-	else
-		kk_fail "kernel code $code lies inside a KHO scratch region"
 	fi
 }
 
