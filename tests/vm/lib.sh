@@ -218,3 +218,49 @@ vm_summary() {
 	fi
 	[ "$VM_FAIL" -eq 0 ]
 }
+
+# ---------------------------------------------------------------------------
+# Chains of kernels in one QEMU run (the KHO tiers). The caller sets HERE
+# (tests/vm), ARCH, VM_KERNEL, INITRD, LOGDIR, TIMEOUT and CASE_NAME.
+# ---------------------------------------------------------------------------
+
+# vm_boot NAME APPEND [qemu-run options]: boots case NAME; sets LOG.
+vm_boot() {
+	local name=$1 append=$2 rc start
+	shift 2
+	LOG=$LOGDIR/$name.log
+	echo "== $name: $append"
+	start=$(date +%s)
+	set +e
+	"$HERE/qemu-run.sh" --arch "$ARCH" --kernel "$VM_KERNEL" --initrd "$INITRD" \
+		--append "$append" --log "$LOG" --timeout "$TIMEOUT" "$@" 2> "$LOG.qemu"
+	rc=$?
+	set -e
+	echo "   ($(( $(date +%s) - start )) s, log $LOG)"
+	if [ $rc -eq 0 ]; then
+		vm_pass "$name: QEMU powered off by itself"
+	else
+		vm_fail "$name: QEMU status $rc (124 = timeout)"
+	fi
+	[ -f "$LOG" ] || : > "$LOG"
+}
+
+# vm_kernels LOG N: exactly N kernels booted one after the other in LOG.
+vm_kernels() {
+	local n
+	n=$(grep -c 'Linux version [0-9]' "$1" || true)
+	if [ "$n" = "$2" ]; then
+		vm_pass "$CASE_NAME: $2 kernels booted in a row"
+	else
+		vm_fail "$CASE_NAME: $2 kernels booted in a row (saw $n)"
+	fi
+}
+
+# vm_section LOG N: the part of LOG that kernel N (0 = A) printed, as a
+# file beside LOG; prints its name. Checks on one kernel then cannot be
+# satisfied by another kernel's lines.
+vm_section() {
+	local log=$1 n=$2 out=$1.k$2
+	awk -v want="$n" '/Linux version [0-9]/ { k++ } k == want + 1' "$log" > "$out" 2>/dev/null || true
+	echo "$out"
+}

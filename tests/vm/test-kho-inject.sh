@@ -63,43 +63,6 @@ mkdir -p "$LOGDIR"
 BASE="console=$(vm_console "$ARCH") panic=-1 kktest=khoinj kktest.stage=0"
 RMEM="reserve_mem=4M:4096:kkr ramoops.mem_name=kkr ramoops.pmsg_size=0x20000"
 
-# section LOG N: the part of LOG printed by the Nth kernel (0 = A).
-section() {
-	local log=$1 n=$2 out=$1.k$2
-	awk -v want="$n" '/Linux version [0-9]/ { k++ } k == want + 1' "$log" > "$out"
-	echo "$out"
-}
-
-boot() { # NAME APPEND [qemu-run options]: sets LOG
-	local name=$1 append=$2 rc start
-	shift 2
-	LOG=$LOGDIR/$name.log
-	echo "== $name: $append"
-	start=$(date +%s)
-	set +e
-	"$HERE/qemu-run.sh" --arch "$ARCH" --kernel "$VM_KERNEL" --initrd "$INITRD" \
-		--append "$append" --log "$LOG" --timeout "$TIMEOUT" "$@" 2> "$LOG.qemu"
-	rc=$?
-	set -e
-	echo "   ($(( $(date +%s) - start )) s, log $LOG)"
-	if [ $rc -eq 0 ]; then
-		vm_pass "$name: QEMU powered off by itself"
-	else
-		vm_fail "$name: QEMU status $rc (124 = timeout)"
-	fi
-	[ -f "$LOG" ] || : > "$LOG"
-}
-
-kernels() { # LOG N
-	local n
-	n=$(grep -c 'Linux version [0-9]' "$1" || true)
-	if [ "$n" = "$2" ]; then
-		vm_pass "$CASE_NAME: $2 kernels booted in a row"
-	else
-		vm_fail "$CASE_NAME: $2 kernels booted in a row (saw $n)"
-	fi
-}
-
 # The digests A printed for its blobs are the ones B printed for
 # kho/in/sub_fdts (the guest compares bytes too; this checks the log).
 blobs_same() { # A_SECTION B_SECTION NAME[:A_NAME]...
@@ -172,9 +135,9 @@ arm64_dtb_ok() { # A_SECTION B_SECTION WHO BLOB... [map]
 
 run_blob() {
 	local a b
-	boot blob "$BASE kkcase=blob kkabi=$ABI kho=on liveupdate=on $RMEM"
-	kernels "$LOG" 2
-	a=$(section "$LOG" 0) b=$(section "$LOG" 1)
+	vm_boot blob "$BASE kkcase=blob kkabi=$ABI kho=on liveupdate=on $RMEM"
+	vm_kernels "$LOG" 2
+	a=$(vm_section "$LOG" 0) b=$(vm_section "$LOG" 1)
 	assert_log "$a" 'KKTEST: PASS A: kho-inject dump of the live FDT shows kexec-metadata count 1' "blob A: kho-inject dump shows kexec-metadata count 1" || true
 	assert_log "$a" 'dumpa\| .*kexec count: 1' "blob A: the dump line itself" || true
 	assert_log "$a" 'KKTEST: PASS --kho-blob named like test_kho.s node: exit' "blob A: a blob named like a subsystem is refused in one line" || true
@@ -200,9 +163,9 @@ run_blob() {
 
 run_off() {
 	local a b c
-	boot off "$BASE kkcase=off kkabi=$ABI kho=off"
-	kernels "$LOG" 3
-	a=$(section "$LOG" 0) b=$(section "$LOG" 1) c=$(section "$LOG" 2)
+	vm_boot off "$BASE kkcase=off kkabi=$ABI kho=off"
+	vm_kernels "$LOG" 3
+	a=$(vm_section "$LOG" 0) b=$(vm_section "$LOG" 1) c=$(vm_section "$LOG" 2)
 	assert_log "$a" 'KKTEST: PASS kho=off: no /sys/kernel/debug/kho' "off A: kho=off has no kho/ in debugfs" || true
 	assert_log "$a" "KKTEST: PASS kho-inject new --abi $ABI" "off A: kho-inject new --abi $ABI" || true
 	for w in "--kho on a kho=off kernel" "--kho-fdt without --kho-scratch" \
@@ -237,9 +200,9 @@ run_off() {
 
 run_offauto() {
 	local a b
-	boot offauto "$BASE kkcase=offauto kkabi=$ABI kho=off"
-	kernels "$LOG" 2
-	a=$(section "$LOG" 0) b=$(section "$LOG" 1)
+	vm_boot offauto "$BASE kkcase=offauto kkabi=$ABI kho=off"
+	vm_kernels "$LOG" 2
+	a=$(vm_section "$LOG" 0) b=$(vm_section "$LOG" 1)
 	assert_log "$a" "load\\| KHO: the running kernel has no KHO: scratch chosen by the loader's sizing rule" "offauto A: scratch sized by the loader" || true
 	assert_log "$b" 'KHO: found kexec handover data' "offauto B: KHO: found kexec handover data" || true
 	assert_log "$b" 'KKTEST: PASS blob mine: .* is byte-exact' "offauto B: kho/in/sub_fdts/mine byte-exact" || true

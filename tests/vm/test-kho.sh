@@ -68,14 +68,6 @@ BASE="console=$(vm_console "$ARCH") panic=-1 kktest=kho kktest.stage=0"
 RMEM="reserve_mem=4M:4096:kkr ramoops.mem_name=kkr ramoops.pmsg_size=0x20000"
 FULL="kho=on liveupdate=on $RMEM"
 
-# section LOG N: the part of LOG printed by the Nth kernel (0 = A), as a
-# file; kernels are told apart by the "Linux version" banner.
-section() {
-	local log=$1 n=$2 out=$1.k$2
-	awk -v want="$n" '/Linux version [0-9]/ { k++ } k == want + 1' "$log" > "$out" 2>/dev/null || true
-	echo "$out"
-}
-
 case_failed() {
 	local log=$1
 	echo "  ---- tail of $log ----"
@@ -83,41 +75,10 @@ case_failed() {
 	echo "  ----"
 }
 
-# boot NAME APPEND [qemu-run options]: runs case NAME; sets LOG.
-boot() {
-	local name=$1 append=$2 rc start
-	shift 2
-	LOG=$LOGDIR/$name.log
-	echo "== $name: $append"
-	start=$(date +%s)
-	set +e
-	"$HERE/qemu-run.sh" --arch "$ARCH" --kernel "$VM_KERNEL" --initrd "$INITRD" \
-		--append "$append" --log "$LOG" --timeout "$TIMEOUT" "$@" 2> "$LOG.qemu"
-	rc=$?
-	set -e
-	echo "   ($(( $(date +%s) - start )) s, log $LOG)"
-	if [ $rc -eq 0 ]; then
-		vm_pass "$name: QEMU powered off by itself"
-	else
-		vm_fail "$name: QEMU status $rc (124 = timeout)"
-	fi
-}
-
 # after_case FAILS_BEFORE: the guest's verdict, and the log tail on failure.
 after_case() {
 	vm_check_guest "$LOG" "$CASE_NAME"
 	[ "$VM_FAIL" -eq "$1" ] || case_failed "$LOG"
-}
-
-# kernels LOG N: exactly N kernels booted.
-kernels() {
-	local n
-	n=$(grep -c 'Linux version [0-9]' "$1" || true)
-	if [ "$n" = "$2" ]; then
-		vm_pass "$CASE_NAME: $2 kernels booted in a row"
-	else
-		vm_fail "$CASE_NAME: $2 kernels booted in a row (saw $n)"
-	fi
 }
 
 # The B-side (or C-side) proof of a handover: kernel messages and the
@@ -200,9 +161,9 @@ chosen_fdt_ok() { # PREV_SECTION TAG NEXT_SECTION WHO [WHAT]
 
 run_load() {
 	local a b c
-	boot load "$BASE kkcase=load $FULL"
-	kernels "$LOG" 3
-	a=$(section "$LOG" 0) b=$(section "$LOG" 1) c=$(section "$LOG" 2)
+	vm_boot load "$BASE kkcase=load $FULL"
+	vm_kernels "$LOG" 3
+	a=$(vm_section "$LOG" 0) b=$(vm_section "$LOG" 1) c=$(vm_section "$LOG" 2)
 	# negatives in A
 	assert_log "$a" 'KKTEST: PASS --dry-run shows the plan and scratch left free, loads nothing' "load A: --dry-run shows the plan and scratch, loads nothing" || true
 	assert_log "$a" 'KKTEST: PASS after --dry-run: kexec -S says not loaded' "load A: nothing loaded after --dry-run" || true
@@ -269,9 +230,9 @@ run_load() {
 
 run_file() {
 	local a b c
-	boot file "$BASE kkcase=file $FULL"
-	kernels "$LOG" 3
-	a=$(section "$LOG" 0) b=$(section "$LOG" 1) c=$(section "$LOG" 2)
+	vm_boot file "$BASE kkcase=file $FULL"
+	vm_kernels "$LOG" 3
+	a=$(vm_section "$LOG" 0) b=$(vm_section "$LOG" 1) c=$(vm_section "$LOG" 2)
 	assert_log "$a" 'KKTEST: PASS kexec -s -l exit 0' "file A: kexec -s -l" || true
 	[ "$ARCH" = x86_64 ] ||
 		assert_log "$a" '^kho\[file/0\]: \$ /bin/kexec -s -l /boot/Image ' "file A: kexec -s took the raw Image" || true
@@ -294,9 +255,9 @@ run_file() {
 
 run_kfdt() {
 	local a b
-	boot kfdt "$BASE kkcase=kfdt $FULL nokaslr"
-	kernels "$LOG" 2
-	a=$(section "$LOG" 0) b=$(section "$LOG" 1)
+	vm_boot kfdt "$BASE kkcase=kfdt $FULL nokaslr"
+	vm_kernels "$LOG" 2
+	a=$(vm_section "$LOG" 0) b=$(vm_section "$LOG" 1)
 	assert_log "$a" 'KKTEST: PASS --kho-fdt with another preserved-memory-map: warned' "kfdt A: --kho-fdt with another preserved-memory-map warns" || true
 	assert_log "$a" 'KKTEST: PASS after the --dry-run with another preserved-memory-map: kexec -S says not loaded' "kfdt A: nothing loaded by that --dry-run" || true
 	assert_log "$a" 'load\| KHO: handing over kho-v[0-9]+, --kho-fdt file' "kfdt A: kexec -d says: --kho-fdt file" || true
@@ -322,9 +283,9 @@ run_kfdt() {
 
 run_dbgfs() {
 	local a b
-	boot dbgfs "$BASE kkcase=dbgfs kho=on initcall_blacklist=kho_test_init"
-	kernels "$LOG" 2
-	a=$(section "$LOG" 0) b=$(section "$LOG" 1)
+	vm_boot dbgfs "$BASE kkcase=dbgfs kho=on initcall_blacklist=kho_test_init"
+	vm_kernels "$LOG" 2
+	a=$(vm_section "$LOG" 0) b=$(vm_section "$LOG" 1)
 	assert_log "$a" 'KKTEST: PASS kho/out/fdt is complete' "dbgfs A: out/fdt complete without late KHO users" || true
 	assert_log "$a" 'load\| KHO: handing over kho-v[0-9]+, complete debugfs copy' "dbgfs A: kexec -d says: complete debugfs copy" || true
 	assert_log "$a" 'load\| KHO: live FDT not used: ' "dbgfs A: kexec -d says why not the live page" || true
@@ -343,9 +304,9 @@ run_dbgfs() {
 
 run_numa() {
 	local a b
-	boot numa "$BASE kkcase=numa $FULL" --numa
-	kernels "$LOG" 2
-	a=$(section "$LOG" 0) b=$(section "$LOG" 1)
+	vm_boot numa "$BASE kkcase=numa $FULL" --numa
+	vm_kernels "$LOG" 2
+	a=$(vm_section "$LOG" 0) b=$(vm_section "$LOG" 1)
 	assert_log "$a" 'KKTEST: PASS [0-9]+ scratch regions \(low, global, one per node\)' "numa A: per-node scratch regions" || true
 	assert_log "$a" 'KKTEST: PASS scratch\[2\] .* lies in node 0' "numa A: scratch[2] lies in node 0" || true
 	assert_log "$a" 'KKTEST: PASS scratch\[3\] .* lies in node 1' "numa A: scratch[3] lies in node 1" || true
@@ -360,8 +321,8 @@ run_numa() {
 }
 
 run_off() {
-	boot off "$BASE kkcase=off kho=off"
-	kernels "$LOG" 1
+	vm_boot off "$BASE kkcase=off kho=off"
+	vm_kernels "$LOG" 1
 	assert_log "$LOG" 'KKTEST: PASS --kho on a kho=off kernel: exit [1-9].*one-line error' "off: --kho refused in one line" || true
 	assert_log "$LOG" 'stderr\| kexec: .*--kho' "off: the error is about --kho" || true
 	assert_log "$LOG" 'KKTEST: PASS --kho on a kho=off kernel: kexec -S says not loaded' "off: nothing loaded" || true
