@@ -124,10 +124,11 @@ static void fill_regions(const struct plan *p, struct purgatory_params *pp,
 	if (!checksum)
 		return;
 
+	/* One pass over the data; the overall digest covers the digests. */
 	sha256_init(&all);
 	for (i = 0; i < p->nr; i++) {
-		sha256_update(&all, p->seg[i].buf, p->seg[i].bufsz);
 		sha256(p->seg[i].buf, p->seg[i].bufsz, pp->region_sha256[i]);
+		sha256_update(&all, pp->region_sha256[i], SHA256_DIGEST_SIZE);
 	}
 	sha256_final(&all, pp->sha256);
 }

@@ -35,7 +35,8 @@ static void region_digest(const struct purgatory_region *r,
 int purgatory_verify(const struct purgatory_params *p)
 {
 	uint8_t digest[SHA256_DIGEST_SIZE];
-	struct sha256_ctx c;
+	struct sha256_ctx all;
+	int bad = -1;
 	uint32_t i;
 
 	if (!(p->flags & PURGATORY_F_CHECKSUM))
@@ -43,20 +44,20 @@ int purgatory_verify(const struct purgatory_params *p)
 	if (p->nr_regions > PURGATORY_MAX_REGIONS)
 		return PURGATORY_MAX_REGIONS;
 
-	sha256_init(&c);
-	for (i = 0; i < p->nr_regions; i++)
-		sha256_update(&c, phys(p->region[i].start), p->region[i].len);
-	sha256_final(&c, digest);
-	if (!memcmp(digest, p->sha256, sizeof(digest)))
-		return -1;
-
-	/* Only now pay for a second pass: to say which segment changed. */
+	/* One pass over the data: each region's digest names its segment. */
+	sha256_init(&all);
 	for (i = 0; i < p->nr_regions; i++) {
 		region_digest(&p->region[i], digest);
-		if (memcmp(digest, p->region_sha256[i], sizeof(digest)))
-			return i;
+		sha256_update(&all, digest, sizeof(digest));
+		if (bad < 0 && memcmp(digest, p->region_sha256[i], sizeof(digest)))
+			bad = i;
 	}
-	return p->nr_regions;
+	if (bad >= 0)
+		return bad;
+	sha256_final(&all, digest);
+	if (memcmp(digest, p->sha256, sizeof(digest)))
+		return p->nr_regions;	/* the digest table itself changed */
+	return -1;
 }
 
 static void put_str(uint64_t port, const char *s)

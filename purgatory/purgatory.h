@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define PURGATORY_MAGIC 0x5952415447525550ULL	/* "PURGTARY" */
-#define PURGATORY_VERSION 1
+#define PURGATORY_VERSION 2
 #define PURGATORY_MAX_REGIONS 16
 
 /* Hash every region and halt on mismatch instead of jumping. */
@@ -38,12 +38,14 @@ struct purgatory_params {
 	uint32_t nr_regions;
 	uint64_t serial_port;	/* x86_64: I/O port; arm64: PL011 MMIO; 0: none */
 	struct purgatory_region region[PURGATORY_MAX_REGIONS];
-	uint8_t sha256[32];	/* over all regions, in order */
 	/*
-	 * Each region on its own. The purgatory checks only the digest above
-	 * and reads these when it fails, to name the segment that changed.
+	 * The digest of region_sha256[0 .. nr_regions), concatenated: it
+	 * guards the table below, so a changed parameter block is caught
+	 * too. Defined over digests, not data, so that loader and purgatory
+	 * each read every segment once, and a mismatch names its segment.
 	 */
-	uint8_t region_sha256[PURGATORY_MAX_REGIONS][32];
+	uint8_t sha256[32];
+	uint8_t region_sha256[PURGATORY_MAX_REGIONS][32];	/* each region */
 };
 
 _Static_assert(sizeof(struct purgatory_header) == 24, "purgatory_header");
