@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -215,4 +216,52 @@ int read_file(const char *path, size_t max, void **buf, size_t *len,
 		return ret;
 	*buf = b;
 	return 0;
+}
+
+int map_file(const char *path, size_t max, struct file_map *m,
+	     struct errbuf *e)
+{
+	struct stat st;
+	void *p;
+	int fd, ret;
+
+	memset(m, 0, sizeof(*m));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		return err_set(e, ret, "cannot open %s: %s", path,
+			       strerror(-ret));
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0)
+		goto copy;
+	if ((uintmax_t)st.st_size > max) {
+		close(fd);
+		return err_set(e, -EFBIG, "%s is larger than the %zu bytes allowed",
+			       path, max);
+	}
+	/*
+	 * Read-only, so populating it shares the page cache; a writable
+	 * private mapping would copy every page.
+	 */
+	p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	if (p == MAP_FAILED)
+		goto copy;
+	close(fd);
+	m->mapping = p;
+	m->data = p;
+	m->len = st.st_size;
+	return 0;
+copy:
+	close(fd);
+	ret = read_file(path, max, &m->copy, &m->len, e);
+	m->data = m->copy;
+	return ret;
+}
+
+void unmap_file(struct file_map *m)
+{
+	if (m->mapping)
+		munmap(m->mapping, m->len);
+	free(m->copy);
+	memset(m, 0, sizeof(*m));
 }

@@ -47,4 +47,25 @@ int fsroot_exists(const char *root, const char *path);
 int read_file(const char *path, size_t max, void **buf, size_t *len,
 	      struct errbuf *e);
 
+/*
+ * A file's bytes, read-only: a private mapping of a regular file, or a
+ * malloc'd copy of anything that cannot be mapped (a pipe, an empty file).
+ */
+struct file_map {
+	const void *data;
+	size_t len;
+	void *mapping;		/* munmap()ed by unmap_file, else NULL */
+	void *copy;		/* free()d by unmap_file, else NULL */
+};
+
+/*
+ * Kernels and initrds go to kexec_load unchanged: mapping them costs
+ * neither a copy nor anonymous memory the size of the file (reading a
+ * 64 MiB initrd into fresh pages doubled the loader's peak memory and
+ * was most of its run time). At most @max bytes, like read_file().
+ */
+int map_file(const char *path, size_t max, struct file_map *m,
+	     struct errbuf *e);
+void unmap_file(struct file_map *m);
+
 #endif

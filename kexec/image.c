@@ -24,8 +24,8 @@ void load_free(struct kexec_load *l)
 	for (i = 0; i < l->nr_owned; i++)
 		free(l->owned[i]);
 	l->nr_owned = 0;
-	free(l->kernel);
-	free(l->initrd);
+	unmap_file(&l->kernel_file);
+	unmap_file(&l->initrd_file);
 	l->kernel = l->initrd = NULL;
 	kho_free(l->kho);
 	l->kho = NULL;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "errbuf.h"
+#include "fsroot.h"
 #include "memmap.h"
 #include "options.h"
 #include "placement.h"
@@ -28,10 +29,12 @@ struct kexec_load {
 	uint64_t entry;		/* physical entry point (the purgatory) */
 
 	/* Inputs, read once. */
-	void *kernel;
+	const void *kernel;	/* kernel_file's bytes */
 	size_t kernel_size;
-	void *initrd;
+	const void *initrd;	/* initrd_file's bytes, or NULL */
 	size_t initrd_size;
+	struct file_map kernel_file;
+	struct file_map initrd_file;
 	const char *cmdline;	/* final command line, never NULL */
 
 	/* KHO state when handing over, else NULL. */

@@ -166,15 +166,17 @@ static int read_inputs(struct kexec_load *l, const struct kexec_opts *o,
 	char *cmdline;
 	int err;
 
-	err = read_file(o->kernel, MAX_KERNEL_SIZE, &l->kernel,
-			&l->kernel_size, e);
+	err = map_file(o->kernel, MAX_KERNEL_SIZE, &l->kernel_file, e);
 	if (err)
 		return err;
+	l->kernel = l->kernel_file.data;
+	l->kernel_size = l->kernel_file.len;
 	if (o->initrd) {
-		err = read_file(o->initrd, MAX_INITRD_SIZE, &l->initrd,
-				&l->initrd_size, e);
+		err = map_file(o->initrd, MAX_INITRD_SIZE, &l->initrd_file, e);
 		if (err)
 			return err;
+		l->initrd = l->initrd_file.data;
+		l->initrd_size = l->initrd_file.len;
 	}
 	err = build_cmdline(l->root, o, &cmdline, e);
 	if (err)

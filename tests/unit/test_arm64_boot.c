@@ -100,8 +100,10 @@ static int setup(void **state)
 	f->l.err = &f->err;
 	f->l.cmdline = "console=ttyAMA0 kexec-test=1";
 	f->l.initrd_size = 5 * MiB + 123;
-	f->l.initrd = malloc(f->l.initrd_size);
-	memset(f->l.initrd, 0x5a, f->l.initrd_size);
+	/* Owned like a file read by load_prepare(): load_free() frees it. */
+	f->l.initrd_file.copy = malloc(f->l.initrd_size);
+	memset(f->l.initrd_file.copy, 0x5a, f->l.initrd_size);
+	f->l.initrd = f->l.initrd_file.copy;
 	f->img = calloc(1, FILE_SIZE);
 	put_le64(f->img + 16, IMAGE_SIZE);
 	put_le64(f->img + 24, 1 << 1);

@@ -55,9 +55,11 @@ static int load_with(struct kexec_load *l, struct errbuf *e,
 
 static void give_initrd(struct kexec_load *l, size_t size)
 {
-	l->initrd = malloc(size);
-	assert_non_null(l->initrd);
-	memset(l->initrd, 0x5a, size);
+	/* Owned like a file read by load_prepare(): load_free() frees it. */
+	l->initrd_file.copy = malloc(size);
+	assert_non_null(l->initrd_file.copy);
+	memset(l->initrd_file.copy, 0x5a, size);
+	l->initrd = l->initrd_file.copy;
 	l->initrd_size = size;
 }
 

@@ -322,6 +322,58 @@ static void read_file_reads_a_path_outside_any_root(void **state)
 	assert_non_null(strstr(e.msg, path));
 }
 
+static void map_file_maps_regular_files_read_only(void **state)
+{
+	struct tmp *t = *state;
+	struct errbuf e = { 0 };
+	struct file_map m;
+	char path[PATH_MAX], big[10000];
+
+	memset(big, 0xa5, sizeof(big));
+	put(t->dir, "/initrd", big, sizeof(big));
+	snprintf(path, sizeof(path), "%s/initrd", t->dir);
+	assert_int_equal(map_file(path, 1 << 20, &m, &e), 0);
+	assert_non_null(m.mapping);
+	assert_null(m.copy);
+	assert_ptr_equal(m.data, m.mapping);
+	assert_int_equal(m.len, sizeof(big));
+	assert_memory_equal(m.data, big, sizeof(big));
+	unmap_file(&m);
+	assert_null(m.data);
+	assert_int_equal(m.len, 0);
+
+	assert_int_equal(map_file(path, sizeof(big) - 1, &m, &e), -EFBIG);
+	assert_non_null(strstr(e.msg, path));
+	assert_null(m.data);
+	err_clear(&e);
+	snprintf(path, sizeof(path), "%s/missing", t->dir);
+	assert_int_equal(map_file(path, 10, &m, &e), -ENOENT);
+	assert_non_null(strstr(e.msg, path));
+}
+
+/* What cannot be mapped (empty files, pipes, /proc) is read instead. */
+static void map_file_reads_what_cannot_be_mapped(void **state)
+{
+	struct tmp *t = *state;
+	struct errbuf e = { 0 };
+	struct file_map m;
+	char path[PATH_MAX];
+
+	put(t->dir, "/empty", "", 0);
+	snprintf(path, sizeof(path), "%s/empty", t->dir);
+	assert_int_equal(map_file(path, 10, &m, &e), 0);
+	assert_null(m.mapping);
+	assert_int_equal(m.len, 0);
+	unmap_file(&m);
+
+	assert_int_equal(map_file("/proc/self/stat", 1 << 20, &m, &e), 0);
+	assert_null(m.mapping);
+	assert_non_null(m.copy);
+	assert_true(m.len > 0);
+	assert_memory_equal(m.data, m.copy, m.len);
+	unmap_file(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +403,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(open_and_opendir_work_under_root,
 						tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(read_file_reads_a_path_outside_any_root,
+						tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(map_file_maps_regular_files_read_only,
+						tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(map_file_reads_what_cannot_be_mapped,
 						tmp_setup, tmp_teardown),
 	};
 

@@ -179,6 +179,7 @@ void xl_init(struct kexec_load *l, struct errbuf *e, const char *root,
 					    ram[2 * i + 1], MEM_RAM), 0);
 	assert_int_equal(memmap_normalize(&l->sysmem, NULL), 0);
 	assert_int_equal(plan_init(&l->plan, &l->sysmem), 0);
+	l->kernel_file.copy = image;	/* load_free() frees it */
 	l->kernel = image;
 	l->kernel_size = image_len;
 	l->cmdline = cmdline;
