@@ -36,8 +36,9 @@ kk_done() {
 
 # ---------------------------------------------------------------------------
 # Helpers shared by the KHO guest tests (tests/kho.sh, tests/khoinj.sh).
-# The sourcing script defines say() (its log prefix), KEXEC (the loader)
-# and INITRD (where make_initrd repacks the root for the next kernel).
+# The sourcing script defines say() (its log prefix), KEXEC (the loader),
+# INITRD (where make_initrd repacks the root for the next kernel), KERNEL
+# (the image to load) and next_cmdline() (the next kernel's command line).
 # ---------------------------------------------------------------------------
 
 # run_log TAG CMD...: run CMD, its output prefixed with TAG in the log;
@@ -138,4 +139,25 @@ make_initrd() {
 		} | cpio -o -H newc > "$INITRD" 2> /tmp/cpio.err
 	) || { kk_fail "repack the initramfs: $(cat /tmp/cpio.err)"; return 1; }
 	say "initramfs for the next kernel: $(wc -c < "$INITRD") bytes"
+}
+
+# load TAG KEXEC-OPTIONS...: load the next kernel (this image) and check
+# kexec -S; the -d output is in /tmp/out.TAG.
+load_next() {
+	local tag=$1
+	shift
+	make_initrd || return 1
+	if run_log "$tag" $KEXEC -d -l "$@" "$KERNEL" --initrd="$INITRD" \
+		--append="$(next_cmdline)"; then
+		kk_pass "$tag: kexec${*:+ $*} -l exit 0"
+	else
+		kk_fail "$tag: kexec${*:+ $*} -l failed: $(tail -n1 "/tmp/out.$tag")"
+		return 1
+	fi
+	if [ "$($KEXEC -S 2>&1)" = loaded ]; then
+		kk_pass "$tag: kexec -S says loaded"
+	else
+		kk_fail "$tag: kexec -S does not say loaded"
+		return 1
+	fi
 }

@@ -57,27 +57,6 @@ next_cmdline() {
 		sed "s/kktest.stage=$STAGE\( \|\$\)/kktest.stage=$((STAGE + 1))\1/"
 }
 
-# load TAG KEXEC-OPTIONS...: load the next kernel (this image) and check
-# kexec -S; the -d output is in /tmp/out.TAG.
-load_next() {
-	local tag=$1
-	shift
-	make_initrd || return 1
-	if run_log "$tag" $KEXEC -d -l "$@" "$KERNEL" --initrd="$INITRD" \
-		--append="$(next_cmdline)"; then
-		kk_pass "$tag: kexec${*:+ $*} -l exit 0"
-	else
-		kk_fail "$tag: kexec${*:+ $*} -l failed: $(tail -n1 "/tmp/out.$tag")"
-		return 1
-	fi
-	if [ "$($KEXEC -S 2>&1)" = loaded ]; then
-		kk_pass "$tag: kexec -S says loaded"
-	else
-		kk_fail "$tag: kexec -S does not say loaded"
-		return 1
-	fi
-}
-
 exec_next() {
 	say "kexec -e into stage $((STAGE + 1))"
 	kk_info "SUMMARY so far $KK_NPASS passed, $KK_NFAIL failed"
