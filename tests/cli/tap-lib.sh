@@ -26,6 +26,33 @@ expect() {
 	fi
 }
 
+# An awk function hex(s) for "0x..." strings: mawk has no strtonum.
+# Addresses here stay below 2^53.
+HEX='function hex(s,   i, v) {
+	s = tolower(s); sub(/^0x/, "", s); v = 0
+	for (i = 1; i <= length(s); i++)
+		v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+	return v
+}'
+
+# plan_inside "S-E S-E ...": every destination in the plan printed to
+# $work/out lies inside one of the [start, end] ranges, and there is one.
+plan_inside() {
+	local ranges=$1
+	awk -v ranges="$ranges" "$HEX"'
+	BEGIN { nr = split(ranges, r, " ") }
+	/^  [0-9]+ +0x/ {
+		split($2, d, "-"); s = hex(d[1]); e = hex(d[2]); found = 0
+		for (i = 1; i <= nr; i++) {
+			split(r[i], b, "-")
+			if (s >= hex(b[1]) && e <= hex(b[2])) found = 1
+		}
+		if (!found) { print "outside: " $0; bad = 1 }
+		seen++
+	}
+	END { exit (bad || !seen) }' "$work/out"
+}
+
 tap_end() {
 	echo "1..$n"
 	[ "$failed" = 0 ]

@@ -24,30 +24,6 @@ one_line_error() {
 	fi
 }
 
-# Every destination in a plan lies inside one of the listed [start, end] ranges.
-plan_inside() {
-	local ranges=$1
-	awk -v ranges="$ranges" '
-	# mawk has no strtonum; addresses here stay below 2^53.
-	function hex(s,   i, v) {
-		s = tolower(s); sub(/^0x/, "", s); v = 0
-		for (i = 1; i <= length(s); i++)
-			v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
-		return v
-	}
-	BEGIN { nr = split(ranges, r, " ") }
-	/^  [0-9]+ +0x/ {
-		split($2, d, "-"); s = hex(d[1]); e = hex(d[2]); found = 0
-		for (i = 1; i <= nr; i++) {
-			split(r[i], b, "-")
-			if (s >= hex(b[1]) && e <= hex(b[2])) found = 1
-		}
-		if (!found) { print "outside: " $0; bad = 1 }
-		seen++
-	}
-	END { exit (bad || !seen) }' "$work/out"
-}
-
 "$mkbz" "$work/bz" || { echo "Bail out! mkbzimage failed"; exit 1; }
 head -c 3000000 /dev/urandom >"$work/initrd"
 
