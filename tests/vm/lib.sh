@@ -264,3 +264,18 @@ vm_section() {
 	awk -v want="$n" '/Linux version [0-9]/ { k++ } k == want + 1' "$log" > "$out" 2>/dev/null || true
 	echo "$out"
 }
+
+# arm64: the FDT address in the next kernel's /chosen/linux,kho-fdt is the
+# one the previous kernel's loader reported (run_log TAG of `kexec -d`).
+chosen_fdt_ok() { # PREV_SECTION TAG NEXT_SECTION WHO [WHAT]
+	local said got
+	[ "$ARCH" = arm64 ] || return 0
+	said=$(sed -n "s/^  $2| KHO: FDT at \(0x[0-9a-f]*\), \([0-9]*\) bytes.*/\1 \2/p" "$1" | head -n1)
+	got=$(sed -n 's/^KK-CHOSEN-KHO-FDT: //p' "$3" | head -n1)
+	if [ -n "$said" ] && [ -n "$got" ] &&
+		[ $((${said% *})) = $((${got% *})) ] && [ $((${said#* })) = $((${got#* })) ]; then
+		vm_pass "$CASE_NAME $4: /chosen/linux,kho-fdt <$got> is ${5:-what kexec -d said} ($said bytes)"
+	else
+		vm_fail "$CASE_NAME $4: /chosen/linux,kho-fdt <$got> is ${5:-what kexec -d said} ('$said')"
+	fi
+}

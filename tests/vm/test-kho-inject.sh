@@ -108,7 +108,7 @@ map_as_placed() { # A_SECTION B_SECTION
 # buffers A placed in /memreserve/ entries; /chosen/linux,kho-fdt is
 # where A's kexec -d said it put the FDT copy.
 arm64_dtb_ok() { # A_SECTION B_SECTION WHO BLOB... [map]
-	local a=$1 b=$2 who=$3 x said got
+	local a=$1 b=$2 who=$3 x
 	shift 3
 	[ "$ARCH" = arm64 ] || return 0
 	assert_log "$b" 'KKTEST: PASS /chosen/linux,kho-fdt = <0x[0-9a-f]+ 0x[0-9a-f]+>' "$CASE_NAME $who: /chosen/linux,kho-fdt in /sys/firmware/fdt" || true
@@ -121,14 +121,7 @@ arm64_dtb_ok() { # A_SECTION B_SECTION WHO BLOB... [map]
 			assert_log "$b" "KKTEST: PASS blob $x at 0x[0-9a-f]+ \\([0-9]+ bytes\\) lies in a /memreserve/ entry" "$CASE_NAME $who: blob $x lies in a /memreserve/ entry" || true
 		fi
 	done
-	said=$(sed -n 's/^  load| KHO: FDT at \(0x[0-9a-f]*\), \([0-9]*\) bytes.*/\1 \2/p' "$a" | head -n1)
-	got=$(sed -n 's/^KK-CHOSEN-KHO-FDT: //p' "$b" | head -n1)
-	if [ -n "$said" ] && [ -n "$got" ] &&
-		[ $((${said% *})) = $((${got% *})) ] && [ $((${said#* })) = $((${got#* })) ]; then
-		vm_pass "$CASE_NAME $who: /chosen/linux,kho-fdt <$got> is where A's kexec -d put the FDT ($said bytes)"
-	else
-		vm_fail "$CASE_NAME $who: /chosen/linux,kho-fdt <$got> is where A's kexec -d put the FDT ('$said')"
-	fi
+	chosen_fdt_ok "$a" load "$b" "$who" "where A's kexec -d put the FDT"
 }
 
 # ---- cases ----
