@@ -62,6 +62,12 @@ static uint64_t running_page_size(void)
 	return ps;
 }
 
+/* A zero-initialised plan that never met plan_init() uses 4 KiB pages. */
+static uint64_t plan_page(const struct plan *p)
+{
+	return p->page ? p->page : PLAN_PAGE_SIZE;
+}
+
 int plan_init(struct plan *p, const struct mem_map *allowed)
 {
 	int ret;
@@ -189,7 +195,7 @@ static void take_largest(uint64_t start, uint64_t end, void *arg)
 uint64_t plan_largest_hole(const struct plan *p, uint64_t min, uint64_t max,
 			   uint64_t *start)
 {
-	struct largest l = { 0, 0, p->page ? p->page : PLAN_PAGE_SIZE };
+	struct largest l = { 0, 0, plan_page(p) };
 	uint64_t hi = window_end(max);
 
 	if (min < hi)
@@ -290,7 +296,7 @@ static int check_fixed(const struct plan *p, const struct segment *s,
 	uint64_t end;
 	size_t i;
 
-	if (s->mem & (p->page - 1))
+	if (s->mem & (plan_page(p) - 1))
 		return err_set(e, -EINVAL,
 			       "cannot place %s at 0x%llx: not page aligned",
 			       name, (unsigned long long)s->mem);
@@ -369,9 +375,7 @@ int plan_add(struct plan *p, const struct segment *s, struct errbuf *e)
 		return err_set(e, -E2BIG,
 			       "cannot place %s: kexec_load takes at most %d segments",
 			       seg_name(s), PLAN_MAX_SEGMENTS);
-	if (!p->page)
-		p->page = PLAN_PAGE_SIZE;	/* zero-initialised, never plan_init()ed */
-	ret = check_request(&seg, p->page, e);
+	ret = check_request(&seg, plan_page(p), e);
 	if (ret)
 		return ret;
 	if (seg.fixed)
