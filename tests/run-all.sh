@@ -122,6 +122,8 @@ if [ $run_vm = 1 ]; then
 			continue
 		fi
 		add_counts "$log" "$name"
+		# CI shows only this output: name each failed check here.
+		grep -aE '^ *FAIL - ' "$log" | head -n 40
 		if [ $rc != 0 ] && ! grep -qE '^[0-9]+ passed, [1-9][0-9]* failed' "$log"; then
 			fail "$name exited $rc"
 		fi

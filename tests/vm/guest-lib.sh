@@ -27,8 +27,24 @@ kk_show() {
 	done
 }
 
+# The host parses our lines, and a late kernel message (on x86 the TSC
+# calibration, about a second after boot) can land in the middle of one.
+# So init runs every test with the console showing KERN_EMERG only;
+# kk_problems prints from dmesg the complaints the console then misses,
+# and kk_loud_console lets the kexec itself, and what we write to
+# /dev/kmsg just before it, be seen.
+kk_problems() {
+	dmesg | grep -E 'Kernel panic|Oops|BUG:|WARNING: CPU|Call Trace' |
+		sed 's/^/kkdmesg: /'
+}
+kk_loud_console() {
+	kk_problems
+	echo 7 > /proc/sys/kernel/printk
+}
+
 # kk_done: final line; returns nonzero if anything failed.
 kk_done() {
+	kk_problems
 	echo "KKTEST: SUMMARY $KK_NPASS passed, $KK_NFAIL failed"
 	echo "KKTEST: DONE"
 	[ "$KK_NFAIL" -eq 0 ]

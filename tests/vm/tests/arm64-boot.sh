@@ -93,6 +93,7 @@ stage0() {
 		grep -qx 1 /sys/kernel/kexec_loaded
 	echo "A: kexec -e"
 	sync
+	kk_loud_console
 	kexec -e
 	kk_fail "kexec -e returned (status $?)"
 	kk_done

@@ -48,6 +48,7 @@ stage_a() {
 		while read -r l; do demo "A: kexec says: $l"; done
 	kk_pass "kexec -l with KHO"
 	demo "A: kexec -e"
+	kk_loud_console
 	kexec -e 2> /dev/kmsg
 	kk_fail "kexec -e returned"
 	return 1

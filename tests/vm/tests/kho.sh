@@ -64,6 +64,7 @@ exec_next() {
 	# stderr to /dev/kmsg: a printk reaches the console before the jump,
 	# a pipe's reader may never run.
 	say "\$ $KEXEC -e $*"
+	kk_loud_console
 	$KEXEC -e "$@" 2> /dev/kmsg
 	kk_fail "kexec -e $* returned (status $?)"
 }

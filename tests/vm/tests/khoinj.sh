@@ -62,6 +62,7 @@ exec_next() {
 	kk_info "SUMMARY so far $KK_NPASS passed, $KK_NFAIL failed"
 	say "\$ $KEXEC -e"
 	# stderr to /dev/kmsg: reaches the console even if we never return.
+	kk_loud_console
 	$KEXEC -e 2> /dev/kmsg
 	kk_fail "kexec -e returned (status $?)"
 }

@@ -23,26 +23,11 @@ arg() {
 	return 1
 }
 
-# The host parses our lines, so kernel messages must not land in the middle
-# of one (late boot messages such as the TSC calibration do, now and then):
-# the console shows only KERN_EMERG while we print. Problems the console
-# then misses are printed from dmesg by kernel_problems at the end.
-quiet_console() {
-	KK_PRINTK=$(cut -f1 /proc/sys/kernel/printk)
-	echo 1 > /proc/sys/kernel/printk
-	sleep 0.2 2>/dev/null || sleep 1 # let a record being printed finish
-}
-loud_console() { echo "${KK_PRINTK:-7}" > /proc/sys/kernel/printk; }
-kernel_problems() {
-	dmesg | grep -E 'WARNING:|BUG:|Oops|Kernel panic|Call Trace' | sed 's/^/kkx86: dmesg: /'
-}
-
 # finish: kk_done with the kernel's complaints and the console restored.
 finish() {
-	kernel_problems
 	kk_done
 	rc=$?
-	loud_console
+	kk_loud_console
 	return $rc
 }
 
@@ -142,7 +127,6 @@ stage0() {
 	marker=$(arg kktest.marker) || marker=none
 	opts=$(arg kktest.kexecopts) || opts=
 	bextra=$(arg kktest.bextra) || bextra=
-	quiet_console
 	echo "x86boot: stage 0 (kernel A), mode $mode, marker $marker"
 	report A
 	kk_check "/bin/kexec is present" test -x /bin/kexec
@@ -167,17 +151,15 @@ stage0() {
 		return
 	fi
 	kk_check "kernel reports an image loaded" grep -qx 1 /sys/kernel/kexec_loaded
-	kernel_problems
 	echo "kkx86: A kexec -e"
 	# Loud again: "kexec_core: Starting new kernel" is the last word of A.
-	loud_console
+	kk_loud_console
 	kexec -e
 	kk_fail "kexec -e returned (status $?)"
 	finish
 }
 
 stage1() {
-	quiet_console
 	echo "x86boot: stage 1 (kernel B)"
 	echo "kkx86: B marker=$(arg kktest.marker)"
 	report B
