@@ -7,7 +7,8 @@
 # (an out-of-tree build dir, as tests/run-all.sh makes: kexec/kexec and
 # kho-inject/kho-inject inside) when set, else from a build made here:
 #   tests/out/src-vm/          copy of the sources (git ls-files -co
-#                              --exclude-standard, so never build outputs)
+#                              --exclude-standard, so never build outputs;
+#                              outside git: every file, then distclean)
 #   tests/out/build-ARCH-vm/   out-of-tree build of that copy, configured
 #                              --enable-static-binaries; rebuilt incrementally
 # The source tree itself may be configured in-tree by someone, which makes
@@ -21,12 +22,23 @@ KK_BINS_OUT=$KK_BINS_TOP/tests/out
 # kk_bins_sync_src DIR: mirror the source files (tracked + untracked, not
 # ignored) into DIR, deleting the ones that left the tree since last time.
 # rsync keeps the mtimes, so make rebuilds only what changed.
+# Outside a git checkout (a release tarball, a git archive) every file but
+# tests/out is taken, and an in-tree configure is undone in the copy.
+kk_bins_list_src() {
+	cd "$KK_BINS_TOP" || return 1
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		git ls-files -co --exclude-standard -z |
+			while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\n' "$f"; done
+	else
+		find . \( -path ./tests/out -o -path ./.git -o -name autom4te.cache \) -prune \
+			-o -type f -print | sed 's|^\./||'
+	fi
+}
+
 kk_bins_sync_src() {
 	local src=$1 list old
 	list=$(mktemp)
-	(cd "$KK_BINS_TOP" && git ls-files -co --exclude-standard -z |
-		while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\n' "$f"; done) > "$list" ||
-		{ rm -f "$list"; return 1; }
+	kk_bins_list_src > "$list" || { rm -f "$list"; return 1; }
 	mkdir -p "$src"
 	if [ -f "$src/.kk-files" ]; then
 		while IFS= read -r old; do
@@ -35,6 +47,9 @@ kk_bins_sync_src() {
 	fi
 	rsync -a --files-from="$list" "$KK_BINS_TOP/" "$src/" || { rm -f "$list"; return 1; }
 	mv "$list" "$src/.kk-files"
+	if [ -f "$src/config.status" ]; then
+		make -C "$src" distclean >/dev/null || return 1
+	fi
 }
 
 # kk_bins_build ARCH: build both programs of ARCH here; echoes the build dir.
