@@ -258,6 +258,79 @@ static void load_covers_a_payload_larger_than_init_size(void **state)
 	xl_free(&l);
 }
 
+/* Load @o on a machine whose /proc/cpuinfo is @cpuinfo. */
+static int load_with_cpuinfo(struct kexec_load *l, struct errbuf *e,
+			     const struct bz_opts *o, const char *cpuinfo)
+{
+	char *root = xr_root();
+	size_t len;
+	uint8_t *k = bz_make(o, &len);
+	int err;
+
+	xr_puts(root, "proc/cpuinfo", cpuinfo);
+	xl_init(l, e, root, ram_big, 3, k, len, "");
+	err = bzimage_type.load(l);
+	xr_rm(root);
+	return err;
+}
+
+#define CPU0 "processor\t: 0\nvendor_id\t: GenuineIntel\n"
+
+static void load_refuses_a_4level_kernel_under_5level_paging(void **state)
+{
+	struct kexec_load l;
+	struct errbuf e;
+	struct bz_opts o;
+
+	bz_defaults(&o);
+	o.xloadflags &= ~(XLF_5LEVEL | XLF_5LEVEL_ENABLED);
+	assert_int_equal(load_with_cpuinfo(&l, &e, &o,
+					   CPU0 "flags\t\t: fpu pae la57 pku\n"),
+			 -ENOEXEC);
+	assert_non_null(strstr(e.msg, "5-level paging"));
+	assert_non_null(strstr(e.msg, "no XLF_5LEVEL"));
+	assert_int_equal(l.plan.nr, 0);
+	xl_free(&l);
+}
+
+static void load_takes_a_5level_kernel_under_5level_paging(void **state)
+{
+	struct kexec_load l;
+	struct errbuf e;
+	struct bz_opts o;
+
+	bz_defaults(&o);
+	o.xloadflags |= XLF_5LEVEL;
+	assert_int_equal(load_with_cpuinfo(&l, &e, &o,
+					   CPU0 "flags\t\t: fpu la57\n"),
+			 0);
+	xl_free(&l);
+}
+
+/* Only the word la57 of the flags line counts, not look-alikes. */
+static void load_takes_a_4level_kernel_without_la57(void **state)
+{
+	static const char *const cpuinfo[] = {
+		CPU0 "flags\t\t: fpu pae la57x xla57\nvmx flags\t: la57\n",
+		CPU0 "bugs\t\t: la57\nflags\t\t: fpu\nflags\t\t: la57\n",
+		CPU0 "flagsla57\t: la57\nflags\t\t: fpu\n",
+		CPU0 "flags\t\t: fpu la57", /* no newline: unreadable */
+		"",
+	};
+	struct kexec_load l;
+	struct errbuf e;
+	struct bz_opts o;
+	size_t i;
+
+	bz_defaults(&o);
+	o.xloadflags &= ~(XLF_5LEVEL | XLF_5LEVEL_ENABLED);
+	for (i = 0; i < sizeof(cpuinfo) / sizeof(cpuinfo[0]); i++) {
+		if (load_with_cpuinfo(&l, &e, &o, cpuinfo[i]))
+			fail_msg("cpuinfo %zu: %s", i, e.msg);
+		xl_free(&l);
+	}
+}
+
 static void load_refuses_a_command_line_longer_than_cmdline_size(void **state)
 {
 	struct kexec_load l;
@@ -838,6 +911,9 @@ int main(void)
 		cmocka_unit_test(probe_rejects_alignment_not_a_power_of_two),
 		cmocka_unit_test(probe_rejects_zero_init_size),
 		cmocka_unit_test(probe_rejects_a_non_relocatable_kernel),
+		cmocka_unit_test(load_refuses_a_4level_kernel_under_5level_paging),
+		cmocka_unit_test(load_takes_a_5level_kernel_under_5level_paging),
+		cmocka_unit_test(load_takes_a_4level_kernel_without_la57),
 		cmocka_unit_test(load_gives_the_kernel_init_size_from_pref_address),
 		cmocka_unit_test(load_moves_kernel_up_when_pref_address_is_taken),
 		cmocka_unit_test(load_covers_a_payload_larger_than_init_size),

@@ -6,12 +6,15 @@
  * which jumps to the kernel's 64-bit entry with %rsi = the zero page.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bootparam.h"
 #include "bzimage.h"
 #include "errbuf.h"
+#include "fsroot.h"
 #include "kexec.h"
 #include "x86_kho.h"
 #include "purgatory-load.h"
@@ -335,6 +338,99 @@ static int build_bootparams(struct kexec_load *l, struct bootparam *b,
 	return err;
 }
 
+#define CPUINFO "/proc/cpuinfo"
+/* The first CPU's block, flags line included, fits with room to spare. */
+#define CPUINFO_HEAD 65536
+
+/*
+ * In the line [p, end): -1 if it is not "flags<blanks>: ...", else whether
+ * its list has the word @flag.
+ */
+static int flags_line_has(const char *p, const char *end, const char *flag)
+{
+	size_t n = strlen(flag);
+
+	if ((size_t)(end - p) < 5 || memcmp(p, "flags", 5))
+		return -1;
+	p += 5;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p == end || *p != ':')
+		return -1;
+	for (p++; p < end;) {
+		const char *w;
+
+		while (p < end && *p == ' ')
+			p++;
+		w = p;
+		while (p < end && *p != ' ')
+			p++;
+		if ((size_t)(p - w) == n && !memcmp(w, flag, n))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Whether the running kernel uses 5-level page tables. The kernel clears
+ * LA57 from the CPU flags when it runs with 4 levels (early_identify_cpu()),
+ * so "la57" in /proc/cpuinfo is the paging mode in use, not only what the
+ * CPU could do. An unreadable file counts as 4 levels.
+ */
+static bool running_5level(const char *root)
+{
+	size_t len = 0;
+	bool found = false;
+	char *buf, *p;
+	ssize_t n;
+	int fd;
+
+	fd = fsroot_open(root, CPUINFO, O_RDONLY);
+	if (fd < 0)
+		return false;
+	buf = malloc(CPUINFO_HEAD);
+	/* A seq_file read may stop at any record: read up to the limit. */
+	while (buf && len < CPUINFO_HEAD) {
+		n = read(fd, buf + len, CPUINFO_HEAD - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	close(fd);
+	/* Only the first flags line: every CPU runs the same paging mode. */
+	for (p = buf; p && p < buf + len;) {
+		char *nl = memchr(p, '\n', buf + len - p);
+		int has;
+
+		if (!nl)
+			break;
+		has = flags_line_has(p, nl, "la57");
+		if (has >= 0) {
+			found = has;
+			break;
+		}
+		p = nl + 1;
+	}
+	free(buf);
+	return found;
+}
+
+/*
+ * Under 5-level paging the old kernel hands over with CR4.LA57 set; a
+ * kernel without XLF_5LEVEL would load 4-level tables and fault at once.
+ */
+static int check_paging(const struct kexec_load *l,
+			const struct bzimage_info *bi)
+{
+	if (bi->hdr.xloadflags & XLF_5LEVEL || !running_5level(l->root))
+		return 0;
+	return err_set(l->err, -ENOEXEC,
+		       "bzImage: the running kernel uses 5-level paging (la57 in %s) and this kernel cannot start under it (no XLF_5LEVEL): load a kernel with 5-level support, or boot the running kernel with no5lvl",
+		       CPUINFO);
+}
+
 static int bzimage_load(struct kexec_load *l)
 {
 	struct segment bp_tmpl = {
@@ -347,6 +443,8 @@ static int bzimage_load(struct kexec_load *l)
 	int err;
 
 	err = bzimage_parse(l->kernel, l->kernel_size, &bi, l->err);
+	if (!err)
+		err = check_paging(l, &bi);
 	if (err)
 		return err;
 	b = malloc(sizeof(*b));
