@@ -119,7 +119,28 @@ stage0_neg() {
 		kk_fail "kexec -l of /boot/bzImage (control load) failed"
 	fi
 	expect_fail "kexec -e after kexec -u fails" 'nothing is loaded' kexec -e
+	no_5level_kernel
 	finish
+}
+
+# QEMU's -cpu max has LA57, so A runs with 5-level paging: a copy of the
+# kernel with XLF_5LEVEL cleared (xloadflags, byte 0x236) must be refused,
+# as the file loader refuses it.
+no_5level_kernel() {
+	local x
+	if ! grep -m1 '^flags' /proc/cpuinfo | grep -qw la57; then
+		kk_fail "kernel A runs with 5-level paging: no la57 in /proc/cpuinfo"
+		return
+	fi
+	kk_pass "kernel A runs with 5-level paging (la57 in /proc/cpuinfo)"
+	cp /boot/bzImage /tmp/bz4level
+	x=$(od -An -tu1 -j $((0x236)) -N1 /tmp/bz4level | tr -d ' ')
+	printf "\\$(printf %o $((x & ~0x60)))" |
+		dd of=/tmp/bz4level bs=1 seek=$((0x236)) conv=notrunc 2>/dev/null
+	expect_fail "kexec -l of a kernel without XLF_5LEVEL under 5-level paging fails" \
+		'kexec: /tmp/bz4level: .*no XLF_5LEVEL' \
+		kexec -l /tmp/bz4level --append console=ttyS0
+	not_loaded "after the kernel without XLF_5LEVEL"
 }
 
 stage0() {
