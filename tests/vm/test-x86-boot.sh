@@ -18,7 +18,9 @@
 #            "checksum mismatch in segment" and halts; B never starts
 #   file     kexec -s (kexec_file_load): B boots through the kernel's loader
 #   neg      A only: kexec -e with nothing loaded, a garbage kernel, an
-#            over-long command line, load + unload; -S after each
+#            over-long command line, load + unload, and (A runs with
+#            5-level paging: -cpu max has LA57) the kernel with XLF_5LEVEL
+#            cleared; -S after each
 #
 # Binaries: tests/vm/bins.sh ($KEXEC_KHO_BUILD_X86_64 or a static build in
 # tests/out). Logs: $KKTEST_LOGDIR/x86-boot (default
