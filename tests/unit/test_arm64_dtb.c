@@ -686,7 +686,61 @@ static void kho_own_scratch_aligned_for_the_next_kernels_pages(void **state)
 	}
 }
 
-/* The running kernel's own scratch is not judged; a bad page size is. */
+/*
+ * The running kernel's scratch must suit the next kernel's pages: a 4 KiB
+ * kernel's 4 MiB-aligned regions are refused for a 64 KiB one in one line
+ * naming the region, --force takes them, zero-length regions and a
+ * 512 MiB-aligned layout pass; --kho-scratch is checked elsewhere.
+ */
+static void kho_kernel_scratch_aligned_for_the_next_kernels_pages(void **state)
+{
+	static struct kho_scratch mib512[3] = {
+		{ 0x40000000, 0x20000000 }, { 0x7fc00000, 0 },
+		{ 0x80000000, 0x20000000 },
+	};
+	static const struct {
+		struct kho_scratch *s;
+		bool own, force;
+		unsigned int page;
+		int want;
+		const char *msg;
+	} cases[] = {
+		{ scratch3, false, false, 4096, 0, NULL },
+		{ scratch3, false, false, 0, 0, NULL },
+		{ scratch3, false, false, 65536, -EINVAL,
+		  "scratch region 0 [0x48000000, 0x4d000000) is not aligned to 512 MiB, which the next kernel (64 KiB pages) needs" },
+		{ scratch3, false, false, 16384, -EINVAL,
+		  "region 0 [0x48000000, 0x4d000000) is not aligned to 32 MiB" },
+		{ scratch3, false, true, 65536, 0, NULL },
+		{ scratch3, true, false, 65536, 0, NULL },
+		{ mib512, false, false, 65536, 0, NULL },
+		{ mib512, false, false, 4096, 0, NULL },
+	};
+	struct errbuf e = { 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct kho_handover h = {
+			.source = KHO_SRC_LIVE,
+			.scratch = cases[i].s, .nr_scratch = 3,
+			.own_scratch = cases[i].own,
+		};
+
+		err_clear(&e);
+		assert_int_equal(arm64_kho_check_kernel_scratch(&h,
+				 cases[i].page, cases[i].force, &e),
+				 cases[i].want);
+		if (cases[i].msg) {
+			assert_non_null(strstr(e.msg, cases[i].msg));
+			assert_null(strchr(e.msg, '\n'));
+		}
+	}
+}
+
+/*
+ * arm64_kho_place() does not judge the running kernel's own scratch
+ * (arm64_kho_check_kernel_scratch() does); a bad page size it refuses.
+ */
 static void kho_kernel_scratch_kept_and_odd_page_size_rejected(void **state)
 {
 	struct kho_handover h = {
@@ -914,6 +968,7 @@ int main(void)
 		cmocka_unit_test(kho_empty_map_is_a_page_of_the_next_kernel),
 		cmocka_unit_test(kho_own_scratch_aligned_for_the_next_kernels_pages),
 		cmocka_unit_test(kho_kernel_scratch_kept_and_odd_page_size_rejected),
+		cmocka_unit_test(kho_kernel_scratch_aligned_for_the_next_kernels_pages),
 		cmocka_unit_test(kho_fdt_and_scratch_array_over_256k_refused),
 		cmocka_unit_test(own_memreserves_dropped_by_the_next_load),
 		cmocka_unit_test(pl011_from_earlycon_first),

@@ -207,6 +207,16 @@ uint64_t arm64_pl011_base(const void *fdt, const char *cmdline);
 int arm64_kho_place(struct plan *p, struct kho_handover *h,
 		    unsigned int page_size, struct arm64_chosen *c,
 		    struct errbuf *e);
+/*
+ * Scratch the running kernel chose must be aligned to the next kernel's
+ * SCRATCH_ALIGNMENT_BYTES (PAGE_SIZE << MAX_PAGE_ORDER: 4, 32 or 512 MiB
+ * for @page_size 4, 16 or 64 KiB; 4 MiB when 0): a 4 KiB-page kernel's
+ * 4 MiB-aligned scratch is not enough for a 64 KiB-page one. -EINVAL
+ * unless @force. --kho-scratch regions are arm64_kho_place()'s to check.
+ */
+int arm64_kho_check_kernel_scratch(const struct kho_handover *h,
+				   unsigned int page_size, bool force,
+				   struct errbuf *e);
 /* Write linux,kho-fdt and linux,kho-scratch into /chosen (node @chosen). */
 int arm64_kho_chosen(void *fdt, int chosen, const struct arm64_chosen *c,
 		     struct errbuf *e);

@@ -44,9 +44,9 @@ static uint64_t map_size(unsigned int page_size)
 }
 
 /*
- * The core chose --kho-scratch in 4 MiB steps, which is the 4 KiB-page
- * rule; an Image that does not say is taken for one, as every kernel
- * with KHO says.
+ * SCRATCH_ALIGNMENT_BYTES of the next kernel. The core chose
+ * --kho-scratch in 4 MiB steps, which is the 4 KiB-page rule; an Image
+ * that does not say is taken for one, as every kernel with KHO says.
  */
 static uint64_t scratch_align(unsigned int page_size)
 {
@@ -160,6 +160,39 @@ static int check_own_scratch(const struct kho_handover *h,
 			       (unsigned long long)(s->addr + s->size),
 			       (unsigned long long)(align >> 20), page_size >> 10,
 			       (unsigned long long)(align >> 20));
+	}
+	return 0;
+}
+
+/*
+ * The running kernel aligned its scratch for its own pages. A next kernel
+ * with bigger ones gives each region to its page allocator a pageblock at
+ * a time from the region's start (init_cma_reserved_pageblock() in
+ * kho_init(), kernel/liveupdate/kexec_handover.c), and pageblocks are
+ * naturally aligned and up to SCRATCH_ALIGNMENT_BYTES long: a region not
+ * aligned to that has its first and last pageblock spill over memory the
+ * next kernel may not own, preserved pages included.
+ */
+int arm64_kho_check_kernel_scratch(const struct kho_handover *h,
+				   unsigned int page_size, bool force,
+				   struct errbuf *e)
+{
+	uint64_t align = scratch_align(page_size);
+	const struct kho_scratch *s;
+	size_t i;
+
+	if (h->own_scratch || force)
+		return 0;
+	for (i = 0; i < h->nr_scratch; i++) {
+		s = &h->scratch[i];
+		if (!s->size || !((s->addr | s->size) & (align - 1)))
+			continue;
+		return err_set(e, -EINVAL,
+			       "KHO: the running kernel's scratch region %zu [0x%llx, 0x%llx) is not aligned to %llu MiB, which the next kernel (%u KiB pages) needs: boot that kernel with the same page size, or --force",
+			       i, (unsigned long long)s->addr,
+			       (unsigned long long)(s->addr + s->size),
+			       (unsigned long long)(align >> 20),
+			       page_size >> 10);
 	}
 	return 0;
 }
