@@ -93,6 +93,37 @@ else
 	fi
 fi
 
+# Fuzz targets under libFuzzer, ASan and UBSan (tests/fuzz/README.md):
+# a separate clang build, every target for 20 s; each counts on its own.
+fuzz_dir=$logdir/build-fuzz
+fuzz_build() {
+	rm -rf "$fuzz_dir" && mkdir -p "$fuzz_dir" && cd "$fuzz_dir" &&
+		"$top/configure" --enable-fuzzing CC=clang && make -j"$(nproc)"
+}
+echo "== fuzz"
+if ! command -v clang >/dev/null 2>&1; then
+	if [ -n "${CI:-}" ]; then
+		fail "fuzz: clang is not installed (tests/install-deps.sh installs it)"
+	else
+		echo "SKIP: fuzz: clang is not installed (tests/install-deps.sh installs it)"
+	fi
+elif step "fuzz build (clang, --enable-fuzzing)" build-fuzz fuzz_build; then
+	make -C "$fuzz_dir" fuzz FUZZ_SECONDS=20 >"$logdir/fuzz.log" 2>&1
+	fuzz_rc=$?
+	fuzz_seen=0
+	while IFS= read -r line; do
+		case $line in
+		"PASS: fuzz "*) pass "${line#PASS: }"; fuzz_seen=1 ;;
+		"FAIL: fuzz "*) fail "${line#FAIL: }"; fuzz_seen=1 ;;
+		"  "*) echo "$line" ;;
+		esac
+	done <"$logdir/fuzz.log"
+	if [ $fuzz_seen = 0 ] || { [ $fuzz_rc != 0 ] && ! grep -q '^FAIL: fuzz ' "$logdir/fuzz.log"; }; then
+		fail "make fuzz exited $fuzz_rc (log: $logdir/fuzz.log)"
+		tail -n 40 "$logdir/fuzz.log"
+	fi
+fi
+
 fdt_sysroot=${KEXEC_KHO_CACHE:-/var/cache/kexec-kho}/sysroot-arm64
 cross_build() {
 	rm -rf "$logdir/build-arm64" && mkdir -p "$logdir/build-arm64" &&
