@@ -128,11 +128,12 @@ vm_skip_or_fail() {
 	exit "$VM_SKIP_RC"
 }
 
-# vm_require ARCH: make sure QEMU for ARCH and a test kernel exist.
+# vm_require ARCH [VARIANT]: make sure QEMU for ARCH and a test kernel exist:
+# build-kernel.sh VARIANT (default ARCH; arm64-64k is the 64 KiB page one).
 # Sets VM_KERNEL (image), VM_KDIR (cache entry dir), VM_HEADERS (uapi headers
 # include dir, empty if the kernel came from an override without headers).
 vm_require() {
-	local arch=$1 qemu
+	local arch=$1 variant=${2:-$1} qemu
 	case $arch in
 		x86_64) qemu=qemu-system-x86_64 ;;
 		arm64)  qemu=qemu-system-aarch64 ;;
@@ -146,11 +147,11 @@ vm_require() {
 		command -v "$qemu" >/dev/null 2>&1 || vm_skip_or_fail "$qemu not available"
 	fi
 	local out
-	if ! out=$("$KK_VM_DIR/build-kernel.sh" "$arch"); then
-		vm_skip_or_fail "could not obtain a $arch test kernel (build-kernel.sh failed)"
+	if ! out=$("$KK_VM_DIR/build-kernel.sh" "$variant"); then
+		vm_skip_or_fail "could not obtain a $variant test kernel (build-kernel.sh failed)"
 	fi
 	VM_KERNEL=$(printf '%s\n' "$out" | tail -n1)
-	[ -f "$VM_KERNEL" ] || vm_skip_or_fail "build-kernel.sh $arch gave no kernel image ('$VM_KERNEL')"
+	[ -f "$VM_KERNEL" ] || vm_skip_or_fail "build-kernel.sh $variant gave no kernel image ('$VM_KERNEL')"
 	VM_KDIR=$(dirname "$VM_KERNEL")
 	VM_HEADERS=
 	[ -d "$VM_KDIR/headers/include" ] && VM_HEADERS=$VM_KDIR/headers/include
@@ -224,7 +225,9 @@ vm_summary() {
 # (tests/vm), ARCH, VM_KERNEL, INITRD, LOGDIR, TIMEOUT and CASE_NAME.
 # ---------------------------------------------------------------------------
 
-# vm_boot NAME APPEND [qemu-run options]: boots case NAME; sets LOG.
+# vm_boot NAME APPEND [qemu-run options]: boots case NAME; sets LOG. The
+# array VM_QEMU_OPTS, when the caller sets it, goes to every boot (e.g.
+# --mem for a kernel that needs more memory).
 vm_boot() {
 	local name=$1 append=$2 rc start
 	shift 2
@@ -233,7 +236,8 @@ vm_boot() {
 	start=$(date +%s)
 	set +e
 	"$HERE/qemu-run.sh" --arch "$ARCH" --kernel "$VM_KERNEL" --initrd "$INITRD" \
-		--append "$append" --log "$LOG" --timeout "$TIMEOUT" "$@" 2> "$LOG.qemu"
+		--append "$append" --log "$LOG" --timeout "$TIMEOUT" \
+		${VM_QEMU_OPTS[@]+"${VM_QEMU_OPTS[@]}"} "$@" 2> "$LOG.qemu"
 	rc=$?
 	set -e
 	echo "   ($(( $(date +%s) - start )) s, log $LOG)"

@@ -1,7 +1,9 @@
 #!/bin/bash
-# test-kho.sh [x86_64|arm64]: Kexec HandOver through kexec_load, end to end
-# in QEMU (TCG): x86_64 (the default) on q35, arm64 on virt -cpu max (-smp 2,
-# 1 GiB; test-kho-arm64.sh runs this with arm64). On arm64 kexec_load loads
+# test-kho.sh [x86_64|arm64|arm64-64k]: Kexec HandOver through kexec_load,
+# end to end in QEMU (TCG): x86_64 (the default) on q35, arm64 on virt -cpu
+# max (-smp 2, 1 GiB; test-kho-arm64.sh runs this with arm64). arm64-64k is
+# arm64 with the 64 KiB page kernel (build-kernel.sh arm64-64k) for A, B
+# and C, 3 GiB, cases load kfdt file (test-kho-arm64-64k.sh; see there). On arm64 kexec_load loads
 # Image.gz (C of the chain: the raw Image) and kexec -s the raw Image, the
 # only format arm64's kexec_file_load takes; B and C also check /chosen
 # (linux,kho-fdt and linux,kho-scratch, a /memreserve/ entry for a copy).
@@ -35,13 +37,15 @@
 # kernel cannot be had and $CI is unset. Logs: $KKTEST_LOGDIR/kho/ (x86_64)
 # or kho-arm64/; a failed case also prints the tail of its console log.
 set -euo pipefail
-ARCH=${1:-x86_64}
+VARIANT=${1:-x86_64}
+ARCH=${VARIANT%-64k}
+PAGE=
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 . "$HERE/bins.sh"
 
 LOGROOT=${KKTEST_LOGDIR:-${TMPDIR:-/tmp}/kexec-kho-vm-logs}
-case $ARCH in
+case $VARIANT in
 x86_64)
 	KK_PROG=test-kho
 	LOGDIR=$LOGROOT/kho
@@ -56,16 +60,37 @@ arm64)
 	TIMEOUT=${KKTEST_KHO_TIMEOUT:-${KKTEST_TIMEOUT:-400}}
 	DEFAULT_TEXT=ffff800080000000	# _text without KASLR (KIMAGE_VADDR)
 	;;
+arm64-64k)
+	KK_PROG=test-kho-arm64-64k
+	LOGDIR=$LOGROOT/kho-arm64-64k
+	TIMEOUT=${KKTEST_KHO_TIMEOUT:-${KKTEST_TIMEOUT:-400}}
+	DEFAULT_TEXT=ffff800080000000
+	PAGE=65536
+	# The kernel aligns each scratch region to PAGE_SIZE << MAX_PAGE_ORDER
+	# (SCRATCH_ALIGNMENT_BYTES, kernel/liveupdate/kexec_handover.c): 512 MiB
+	# with 64 KiB pages (ARCH_FORCE_MAX_ORDER 13). The low and the node-0
+	# region take 1 GiB, and they must find 512 MiB-aligned free blocks
+	# beside the kernel and the initramfs: 1 GiB cannot hold that.
+	VM_QEMU_OPTS=(--mem 3G)
+	;;
 *)
-	echo "usage: test-kho.sh [x86_64|arm64] (got '$ARCH')" >&2
+	echo "usage: test-kho.sh [x86_64|arm64|arm64-64k] (got '$VARIANT')" >&2
 	exit 2 ;;
 esac
-CASES=${KKTEST_KHO_CASES:-load file kfdt dbgfs numa off}
+DEFAULT_CASES="load file kfdt dbgfs numa off"
+[ -z "$PAGE" ] || DEFAULT_CASES="load kfdt file"
+CASES=${KKTEST_KHO_CASES:-$DEFAULT_CASES}
 mkdir -p "$LOGDIR"
 
-BASE="console=$(vm_console "$ARCH") panic=-1 kktest=kho kktest.stage=0"
-# ramoops keeps /dev/pmsg0 writes in the reserve_mem region 'kkr'.
-RMEM="reserve_mem=4M:4096:kkr ramoops.mem_name=kkr ramoops.pmsg_size=0x20000"
+# kkpage=N asks the guest to check it runs with N-byte pages and that
+# every segment kexec -d plans is aligned to them.
+BASE="console=$(vm_console "$ARCH") panic=-1 kktest=kho kktest.stage=0${PAGE:+ kkpage=$PAGE}"
+# ramoops keeps /dev/pmsg0 writes in the reserve_mem region 'kkr'. Its
+# alignment must be a page of the kernel: reserved_mem_preserve()
+# (mm/memblock.c) preserves size >> PAGE_SHIFT pages from
+# phys_to_page(start), so a start inside a 64 KiB page would leave the
+# region's tail unpreserved.
+RMEM="reserve_mem=4M:${PAGE:-4096}:kkr ramoops.mem_name=kkr ramoops.pmsg_size=0x20000"
 FULL="kho=on liveupdate=on $RMEM"
 
 case_failed() {
@@ -142,12 +167,27 @@ scratch_same() { # PREV_SECTION NEXT_SECTION WHO
 	fi
 }
 
+# arm64-64k: every kernel of the chain ran with $PAGE-byte pages, and
+# every kernel that loaded the next one planned only $PAGE-aligned
+# segments (the guest checks each kexec -d plan it made).
+page_ok() { # LOG N
+	local i k
+	[ -n "$PAGE" ] || return 0
+	for ((i = 0; i < $2; i++)); do
+		k=$(vm_section "$1" $i)
+		assert_log "$k" "KKTEST: PASS page size $PAGE bytes" "$CASE_NAME k$i: the kernel runs with $PAGE-byte pages" || true
+		[ $i -lt $(($2 - 1)) ] || continue
+		assert_log "$k" "KKTEST: PASS [a-z0-9]+: [0-9]+ segments, every one $PAGE-byte aligned" "$CASE_NAME k$i: every segment kexec -d planned is $PAGE-byte aligned" || true
+	done
+}
+
 # ---- cases ----
 
 run_load() {
 	local a b c
 	vm_boot load "$BASE kkcase=load $FULL"
 	vm_kernels "$LOG" 3
+	page_ok "$LOG" 3
 	a=$(vm_section "$LOG" 0) b=$(vm_section "$LOG" 1) c=$(vm_section "$LOG" 2)
 	# negatives in A
 	assert_log "$a" 'KKTEST: PASS --dry-run shows the plan and scratch left free, loads nothing' "load A: --dry-run shows the plan and scratch, loads nothing" || true
@@ -217,6 +257,7 @@ run_file() {
 	local a b c
 	vm_boot file "$BASE kkcase=file $FULL"
 	vm_kernels "$LOG" 3
+	page_ok "$LOG" 3
 	a=$(vm_section "$LOG" 0) b=$(vm_section "$LOG" 1) c=$(vm_section "$LOG" 2)
 	assert_log "$a" 'KKTEST: PASS kexec -s -l exit 0' "file A: kexec -s -l" || true
 	[ "$ARCH" = x86_64 ] ||
@@ -242,6 +283,7 @@ run_kfdt() {
 	local a b
 	vm_boot kfdt "$BASE kkcase=kfdt $FULL nokaslr"
 	vm_kernels "$LOG" 2
+	page_ok "$LOG" 2
 	a=$(vm_section "$LOG" 0) b=$(vm_section "$LOG" 1)
 	assert_log "$a" 'KKTEST: PASS --kho-fdt with another preserved-memory-map: warned' "kfdt A: --kho-fdt with another preserved-memory-map warns" || true
 	assert_log "$a" 'KKTEST: PASS after the --dry-run with another preserved-memory-map: kexec -S says not loaded' "kfdt A: nothing loaded by that --dry-run" || true
@@ -316,8 +358,19 @@ run_off() {
 # ---- main ----
 
 T0=$(date +%s)
-vm_require "$ARCH"
-[ -n "$VM_HEADERS" ] || vm_skip_or_fail "the $ARCH test kernel came without uapi headers (KEXEC_KHO_KERNEL_${ARCH^^}?): luo-memfd needs linux/liveupdate.h"
+vm_require "$ARCH" "$VARIANT"
+ENVNAME=KEXEC_KHO_KERNEL_${VARIANT^^}
+[ -n "$VM_HEADERS" ] || vm_skip_or_fail "the $VARIANT test kernel came without uapi headers (${ENVNAME//-/_}?): luo-memfd needs linux/liveupdate.h"
+if [ -n "$PAGE" ]; then
+	# arm64 Image header: flags at byte 24, bits 1-2 the page size
+	# (Documentation/arch/arm64/booting.rst): 3 = 64 KiB.
+	flags=$(od -An -tu8 -j24 -N8 "$VM_KERNEL" | tr -d ' ')
+	if [ $(( (flags >> 1) & 3 )) = 3 ]; then
+		vm_pass "the $VARIANT Image header says 64 KiB pages (flags $flags)"
+	else
+		vm_fail "the $VARIANT Image header says 64 KiB pages (flags $flags)"
+	fi
+fi
 BINS=$(kk_static_bins "$ARCH")
 "$HERE/luo/build.sh" "$VM_HEADERS" "$LOGDIR/luo-memfd" "$ARCH" || kk_die "cannot build luo-memfd for $ARCH"
 # The byte-exact check must be able to fail; it needs no LUO to show that.

@@ -22,8 +22,12 @@
 STAGE=${1:-0}
 CMDLINE=$(cat /proc/cmdline)
 CASE=
+PAGE=
 for w in $CMDLINE; do
-	case $w in kkcase=*) CASE=${w#kkcase=} ;; esac
+	case $w in
+	kkcase=*) CASE=${w#kkcase=} ;;
+	kkpage=*) PAGE=${w#kkpage=} ;;
+	esac
 done
 KEXEC=/bin/kexec
 INJECT=/bin/kho-inject
@@ -84,6 +88,55 @@ show_kernel() {
 	echo "KK-SUBFDTS: $(ls "$KHO_DBG/out/sub_fdts" 2>/dev/null | tr '\n' ' ')"
 	if [ -f "$KHO_DBG/out/fdt" ]; then
 		echo "KK-DEBUGFS-FDT: file $(wc -c < "$KHO_DBG/out/fdt") totalsize $(fdt_totalsize "$KHO_DBG/out/fdt")"
+	fi
+}
+
+# ---- kkpage=N: the page size this kernel runs with, and the plans ----
+
+# AT_PAGESZ (6) of the auxiliary vector: the kernel's PAGE_SIZE, as the
+# kernel itself tells every process (busybox has no getconf).
+auxv_pagesz() {
+	od -An -tu8 -v /proc/self/auxv | tr -s ' ' '\n' | grep . |
+		while read -r type; do
+			read -r val || break
+			[ "$type" = 6 ] && { echo "$val"; break; }
+		done
+}
+
+check_page() {
+	local ps
+	[ -n "$PAGE" ] || return 0
+	ps=$(auxv_pagesz)
+	if [ "$ps" = "$PAGE" ]; then
+		kk_pass "page size $PAGE bytes (AT_PAGESZ)"
+	else
+		kk_fail "page size: AT_PAGESZ '$ps', expected $PAGE"
+	fi
+}
+
+# plan_aligned TAG: every segment line of the kexec -d plan in
+# /tmp/out.TAG ("  N  0xSTART-0xEND  0xMEMSZ ...") starts and ends on a
+# $PAGE boundary.
+plan_aligned() {
+	local n=0 bad= i range rest s e
+	[ -n "$PAGE" ] || return 0
+	while read -r i range rest; do
+		[ -n "$range" ] || continue
+		s=$((${range%-*}))
+		e=$((${range#*-} + 1))
+		n=$((n + 1))
+		if [ $((s % PAGE)) != 0 ] || [ $((e % PAGE)) != 0 ]; then
+			bad="$bad $range"
+		fi
+	done <<EOF
+$(grep -E '^ +[0-9]+ +0x[0-9a-f]+-0x[0-9a-f]+ ' "/tmp/out.$1")
+EOF
+	if [ $n = 0 ]; then
+		kk_fail "$1: no segment lines in the kexec -d plan"
+	elif [ -n "$bad" ]; then
+		kk_fail "$1: segments not $PAGE-byte aligned:$bad"
+	else
+		kk_pass "$1: $n segments, every one $PAGE-byte aligned"
 	fi
 }
 
@@ -290,6 +343,7 @@ case_load() {
 		write_pmsg "kk-pmsg from A"
 		luo_save kk-a $MEM_MB
 		load_next load || return
+		plan_aligned load
 		out_has load "FDT source is the live page" 'KHO: handing over kho-v[0-9]+, live FDT page'
 		out_has load "scratch use shown" 'KHO scratch left free for the next kernel'
 		exec_next ;;
@@ -309,6 +363,7 @@ case_load() {
 		# arm64: A loaded B from Image.gz, B loads C from the raw Image.
 		[ "$ARCH" = arm64 ] && KERNEL=$FILE_KERNEL
 		load_next load2 || return
+		plan_aligned load2
 		out_has load2 "B hands over the live page" 'KHO: handing over kho-v[0-9]+, live FDT page'
 		exec_next ;;
 	2)
@@ -328,6 +383,7 @@ case_file() {
 		# with what kexec_file_load did.
 		run_log ours $KEXEC -d --dry-run -l "$KERNEL" ||
 			kk_fail "kexec --dry-run -l: $(tail -n1 /tmp/out.ours)"
+		plan_aligned ours
 		if run_log load $KEXEC -s -l "$FILE_KERNEL" --initrd="$INITRD" --append="$(next_cmdline)"; then
 			kk_pass "kexec -s -l exit 0"
 		else
@@ -343,6 +399,7 @@ case_file() {
 		# A kernel booted by kexec_file_load hands over through ours.
 		write_pmsg "kk-pmsg from B via kexec_load"
 		load_next load2 || return
+		plan_aligned load2
 		out_has load2 "B hands over the live page" 'KHO: handing over kho-v[0-9]+, live FDT page'
 		exec_next ;;
 	2)
@@ -368,6 +425,7 @@ case_kfdt() {
 		fi
 		not_loaded "after the --dry-run with another preserved-memory-map"
 		load_next load --kho-fdt /tmp/k.fdt || return
+		plan_aligned load
 		out_has load "FDT source is the file" 'KHO: handing over kho-v[0-9]+, --kho-fdt file'
 		# The file changes after the load: exec must refuse, --force not.
 		run_log edit "$INJECT" -i /tmp/k.fdt -o /tmp/k.fdt set / kk-note str:changed-after-load
@@ -487,6 +545,7 @@ case_off() {
 
 say "case '$CASE' stage $STAGE: $CMDLINE"
 show_kernel
+check_page
 case $CASE in
 	load) case_load ;;
 	file) case_file ;;
