@@ -687,12 +687,13 @@ static void kho_own_scratch_aligned_for_the_next_kernels_pages(void **state)
 }
 
 /*
- * The running kernel's scratch must suit the next kernel's pages: a 4 KiB
- * kernel's 4 MiB-aligned regions are refused for a 64 KiB one in one line
- * naming the region, --force takes them, zero-length regions and a
- * 512 MiB-aligned layout pass; --kho-scratch is checked elsewhere.
+ * The next kernel must have the running kernel's pages (the preserved
+ * map is laid out in them) and its scratch must suit them: each refusal
+ * is one line naming both page sizes or the region and the alignment;
+ * --force takes anything, --kho-scratch and an Image that does not say
+ * pass, zero-length regions are not judged.
  */
-static void kho_kernel_scratch_aligned_for_the_next_kernels_pages(void **state)
+static void kho_next_kernel_same_pages_and_aligned_scratch(void **state)
 {
 	static struct kho_scratch mib512[3] = {
 		{ 0x40000000, 0x20000000 }, { 0x7fc00000, 0 },
@@ -702,19 +703,24 @@ static void kho_kernel_scratch_aligned_for_the_next_kernels_pages(void **state)
 		struct kho_scratch *s;
 		bool own, force;
 		unsigned int page;
+		uint64_t running;
 		int want;
 		const char *msg;
 	} cases[] = {
-		{ scratch3, false, false, 4096, 0, NULL },
-		{ scratch3, false, false, 0, 0, NULL },
-		{ scratch3, false, false, 65536, -EINVAL,
+		{ scratch3, false, false, 4096, 4096, 0, NULL },
+		{ scratch3, false, false, 0, 4096, 0, NULL },
+		{ mib512, false, false, 65536, 65536, 0, NULL },
+		{ mib512, false, false, 65536, 4096, -EINVAL,
+		  "the next kernel has 64 KiB pages, the running one 4 KiB: the preserved-memory map" },
+		{ mib512, false, false, 4096, 65536, -EINVAL,
+		  "the next kernel has 4 KiB pages, the running one 64 KiB" },
+		{ scratch3, false, false, 65536, 65536, -EINVAL,
 		  "scratch region 0 [0x48000000, 0x4d000000) is not aligned to 512 MiB, which the next kernel (64 KiB pages) needs" },
-		{ scratch3, false, false, 16384, -EINVAL,
+		{ scratch3, false, false, 16384, 16384, -EINVAL,
 		  "region 0 [0x48000000, 0x4d000000) is not aligned to 32 MiB" },
-		{ scratch3, false, true, 65536, 0, NULL },
-		{ scratch3, true, false, 65536, 0, NULL },
-		{ mib512, false, false, 65536, 0, NULL },
-		{ mib512, false, false, 4096, 0, NULL },
+		{ scratch3, false, true, 65536, 4096, 0, NULL },
+		{ scratch3, false, true, 65536, 65536, 0, NULL },
+		{ scratch3, true, false, 65536, 4096, 0, NULL },
 	};
 	struct errbuf e = { 0 };
 	size_t i;
@@ -727,8 +733,8 @@ static void kho_kernel_scratch_aligned_for_the_next_kernels_pages(void **state)
 		};
 
 		err_clear(&e);
-		assert_int_equal(arm64_kho_check_kernel_scratch(&h,
-				 cases[i].page, cases[i].force, &e),
+		assert_int_equal(arm64_kho_check_next_kernel(&h, cases[i].page,
+				 cases[i].running, cases[i].force, &e),
 				 cases[i].want);
 		if (cases[i].msg) {
 			assert_non_null(strstr(e.msg, cases[i].msg));
@@ -739,7 +745,7 @@ static void kho_kernel_scratch_aligned_for_the_next_kernels_pages(void **state)
 
 /*
  * arm64_kho_place() does not judge the running kernel's own scratch
- * (arm64_kho_check_kernel_scratch() does); a bad page size it refuses.
+ * (arm64_kho_check_next_kernel() does); a bad page size it refuses.
  */
 static void kho_kernel_scratch_kept_and_odd_page_size_rejected(void **state)
 {
@@ -968,7 +974,7 @@ int main(void)
 		cmocka_unit_test(kho_empty_map_is_a_page_of_the_next_kernel),
 		cmocka_unit_test(kho_own_scratch_aligned_for_the_next_kernels_pages),
 		cmocka_unit_test(kho_kernel_scratch_kept_and_odd_page_size_rejected),
-		cmocka_unit_test(kho_kernel_scratch_aligned_for_the_next_kernels_pages),
+		cmocka_unit_test(kho_next_kernel_same_pages_and_aligned_scratch),
 		cmocka_unit_test(kho_fdt_and_scratch_array_over_256k_refused),
 		cmocka_unit_test(own_memreserves_dropped_by_the_next_load),
 		cmocka_unit_test(pl011_from_earlycon_first),

@@ -208,15 +208,18 @@ int arm64_kho_place(struct plan *p, struct kho_handover *h,
 		    unsigned int page_size, struct arm64_chosen *c,
 		    struct errbuf *e);
 /*
- * Scratch the running kernel chose must be aligned to the next kernel's
+ * Whether the next kernel (@page_size from its Image, 0 if it does not
+ * say) can take what the running kernel (@running_page) hands over:
+ * the same page size, since the preserved-memory map is laid out in
+ * pages; and the running kernel's scratch aligned to the next kernel's
  * SCRATCH_ALIGNMENT_BYTES (PAGE_SIZE << MAX_PAGE_ORDER: 4, 32 or 512 MiB
- * for @page_size 4, 16 or 64 KiB; 4 MiB when 0): a 4 KiB-page kernel's
- * 4 MiB-aligned scratch is not enough for a 64 KiB-page one. -EINVAL
- * unless @force. --kho-scratch regions are arm64_kho_place()'s to check.
+ * for 4, 16 or 64 KiB pages; 4 MiB when 0). -EINVAL with one line
+ * unless @force. --kho-scratch (an empty map, scratch of our own) is
+ * arm64_kho_place()'s to check.
  */
-int arm64_kho_check_kernel_scratch(const struct kho_handover *h,
-				   unsigned int page_size, bool force,
-				   struct errbuf *e);
+int arm64_kho_check_next_kernel(const struct kho_handover *h,
+				unsigned int page_size, uint64_t running_page,
+				bool force, struct errbuf *e);
 /* Write linux,kho-fdt and linux,kho-scratch into /chosen (node @chosen). */
 int arm64_kho_chosen(void *fdt, int chosen, const struct arm64_chosen *c,
 		     struct errbuf *e);

@@ -95,8 +95,9 @@ int arm64_boot(struct kexec_load *l, const void *img, size_t len)
 			return err;
 	}
 	if (l->kho) {
-		err = arm64_kho_check_kernel_scratch(l->kho, info.page_size,
-						     l->opts->force, l->err);
+		err = arm64_kho_check_next_kernel(l->kho, info.page_size,
+						  l->plan.page, l->opts->force,
+						  l->err);
 		if (!err)
 			err = arm64_kho_place(&l->plan, l->kho, info.page_size,
 					      &c, l->err);

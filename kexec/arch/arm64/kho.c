@@ -165,6 +165,25 @@ static int check_own_scratch(const struct kho_handover *h,
 }
 
 /*
+ * The preserved-memory map is a radix tree whose keys, table and bitmap
+ * sizes follow PAGE_SHIFT (include/linux/kho/abi/kexec_handover.h), and
+ * vmalloc preservation chunks are one page each, yet the FDT says only
+ * "kho-vN": a kernel with other pages misreads every preserved page
+ * without noticing. Only the empty map of --kho-scratch has none.
+ */
+static int check_same_pages(const struct kho_handover *h,
+			    unsigned int page_size, uint64_t running_page,
+			    struct errbuf *e)
+{
+	if (h->own_scratch || !page_size || page_size == running_page)
+		return 0;
+	return err_set(e, -EINVAL,
+		       "KHO: the next kernel has %u KiB pages, the running one %llu KiB: the preserved-memory map is laid out in the running kernel's pages and the next kernel would misread it; load a kernel with %llu KiB pages, --no-kho, or --force",
+		       page_size >> 10, (unsigned long long)(running_page >> 10),
+		       (unsigned long long)(running_page >> 10));
+}
+
+/*
  * The running kernel aligned its scratch for its own pages. A next kernel
  * with bigger ones gives each region to its page allocator a pageblock at
  * a time from the region's start (init_cma_reserved_pageblock() in
@@ -173,15 +192,14 @@ static int check_own_scratch(const struct kho_handover *h,
  * aligned to that has its first and last pageblock spill over memory the
  * next kernel may not own, preserved pages included.
  */
-int arm64_kho_check_kernel_scratch(const struct kho_handover *h,
-				   unsigned int page_size, bool force,
-				   struct errbuf *e)
+static int check_kernel_scratch(const struct kho_handover *h,
+				unsigned int page_size, struct errbuf *e)
 {
 	uint64_t align = scratch_align(page_size);
 	const struct kho_scratch *s;
 	size_t i;
 
-	if (h->own_scratch || force)
+	if (h->own_scratch)
 		return 0;
 	for (i = 0; i < h->nr_scratch; i++) {
 		s = &h->scratch[i];
@@ -195,6 +213,20 @@ int arm64_kho_check_kernel_scratch(const struct kho_handover *h,
 			       page_size >> 10);
 	}
 	return 0;
+}
+
+int arm64_kho_check_next_kernel(const struct kho_handover *h,
+				unsigned int page_size, uint64_t running_page,
+				bool force, struct errbuf *e)
+{
+	int err;
+
+	if (force)
+		return 0;
+	err = check_same_pages(h, page_size, running_page, e);
+	if (!err)
+		err = check_kernel_scratch(h, page_size, e);
+	return err;
 }
 
 static int place_fdt(struct plan *p, struct kho_handover *h,
