@@ -3,7 +3,8 @@
 # end to end in QEMU (TCG): x86_64 (the default) on q35, arm64 on virt -cpu
 # max (-smp 2, 1 GiB; test-kho-arm64.sh runs this with arm64). arm64-64k is
 # arm64 with the 64 KiB page kernel (build-kernel.sh arm64-64k) for A, B
-# and C, 3 GiB, cases load kfdt file (test-kho-arm64-64k.sh; see there). On arm64 kexec_load loads
+# and C, 3 GiB, cases load kfdt file mixed (test-kho-arm64-64k.sh; see
+# there). On arm64 kexec_load loads
 # Image.gz (C of the chain: the raw Image) and kexec -s the raw Image, the
 # only format arm64's kexec_file_load takes; B and C also check /chosen
 # (linux,kho-fdt and linux,kho-scratch, a /memreserve/ entry for a copy).
@@ -78,7 +79,7 @@ arm64-64k)
 	exit 2 ;;
 esac
 DEFAULT_CASES="load file kfdt dbgfs numa off"
-[ -z "$PAGE" ] || DEFAULT_CASES="load kfdt file"
+[ -z "$PAGE" ] || DEFAULT_CASES="load kfdt file mixed"
 CASES=${KKTEST_KHO_CASES:-$DEFAULT_CASES}
 mkdir -p "$LOGDIR"
 
@@ -347,6 +348,28 @@ run_numa() {
 	chosen_fdt_ok "$a" load "$b" B
 }
 
+# arm64-64k: A with 4 KiB pages must refuse to hand over to the 64 KiB
+# Image, A with 64 KiB pages to the 4 KiB one; --force and --no-kho load.
+run_mixed() {
+	local k=$VM_KERNEL name page
+	for page in 4096 65536; do
+		name=mixed$((page >> 10))k
+		VM_KERNEL=$k
+		[ $page = 65536 ] || VM_KERNEL=$KERNEL_4K
+		vm_boot $name "${BASE/kkpage=$PAGE/kkpage=$page} kkcase=mixed $FULL"
+		VM_KERNEL=$k
+		vm_kernels "$LOG" 1
+		assert_log "$LOG" "KKTEST: PASS page size $page bytes" "$name: A runs with $page-byte pages" || true
+		assert_log "$LOG" 'KKTEST: PASS KHO to a kernel with other pages .*: exit [1-9].*one-line error' "$name: KHO to a kernel with other pages refused in one line" || true
+		assert_log "$LOG" "stderr\| kexec: .*the next kernel has $((page == 4096 ? 64 : 4)) KiB pages, the running one $((page >> 10)) KiB" "$name: the error names both page sizes" || true
+		assert_log "$LOG" 'KKTEST: PASS KHO to a kernel with other pages .*: kexec -S says not loaded' "$name: nothing loaded" || true
+		assert_log "$LOG" 'KKTEST: PASS --force loads .* anyway' "$name: --force overrides" || true
+		assert_log "$LOG" 'KKTEST: PASS --no-kho loads .* without a handover' "$name: --no-kho loads without a handover" || true
+		# after_case judges the last boot's guest; this one's here.
+		[ $page = 65536 ] || vm_check_guest "$LOG" "$name"
+	done
+}
+
 run_off() {
 	vm_boot off "$BASE kkcase=off kho=off"
 	vm_kernels "$LOG" 1
@@ -389,6 +412,12 @@ arm64)
 	[ -f "$KGZ" ] || { gzip -9 -n -c "$VM_KERNEL" > "$LOGDIR/Image.gz"; KGZ=$LOGDIR/Image.gz; }
 	KFILES=(--file "$VM_KERNEL:/boot/Image" --file "$KGZ:/boot/Image.gz") ;;
 esac
+if [ -n "$PAGE" ] && [[ " $CASES " = *" mixed "* ]]; then
+	# The mixed case boots the 4 KiB kernel too.
+	KERNEL_4K=$("$HERE/build-kernel.sh" arm64 | tail -n1) ||
+		vm_skip_or_fail "could not obtain the arm64 (4 KiB) test kernel for the mixed case"
+	KFILES+=(--file "$KERNEL_4K:/boot/Image4k")
+fi
 INITRD=$LOGDIR/initramfs.cpio.gz
 "$HERE/mkinitramfs.sh" --arch "$ARCH" --out "$INITRD" \
 	--bin "$BINS/kexec" --bin "$BINS/kho-inject" --bin "$LOGDIR/luo-memfd" \
@@ -398,8 +427,8 @@ echo "$ARCH kernel $VM_KERNEL, binaries $BINS, setup $(( $(date +%s) - T0 )) s"
 for CASE_NAME in $CASES; do
 	fails=$VM_FAIL
 	case $CASE_NAME in
-		load|file|kfdt|dbgfs|numa|off) "run_$CASE_NAME" ;;
-		*) kk_die "unknown case '$CASE_NAME' (have: load file kfdt dbgfs numa off)" ;;
+		load|file|kfdt|dbgfs|numa|off|mixed) "run_$CASE_NAME" ;;
+		*) kk_die "unknown case '$CASE_NAME' (have: load file kfdt dbgfs numa off; arm64-64k: mixed)" ;;
 	esac
 	after_case "$fails"
 done

@@ -543,6 +543,31 @@ case_off() {
 	not_loaded "after --dry-run"
 }
 
+# A kernel with other pages than this one cannot take its handover: the
+# preserved-memory map is laid out in this kernel's pages. /boot/Image is
+# the 64 KiB one, /boot/Image4k the 4 KiB one (test-kho-arm64-64k.sh).
+case_mixed() {
+	local other
+	case $(auxv_pagesz) in
+	4096)	other=/boot/Image ;;
+	*)	other=/boot/Image4k ;;
+	esac
+	expect_error "KHO to a kernel with other pages ($other)" 'pages, the running one .*misread' \
+		$KEXEC -l "$other"
+	if run_log force $KEXEC --dry-run --force -l "$other"; then
+		kk_pass "--force loads $other anyway (dry run)"
+	else
+		kk_fail "--force loads $other anyway (dry run): $(tail -n1 /tmp/out.force)"
+	fi
+	if run_log nokho $KEXEC -d --dry-run --no-kho -l "$other" &&
+		grep -q 'KHO: not handing over' /tmp/out.nokho; then
+		kk_pass "--no-kho loads $other without a handover (dry run)"
+	else
+		kk_fail "--no-kho loads $other without a handover (dry run)"
+	fi
+	not_loaded "after the dry runs"
+}
+
 say "case '$CASE' stage $STAGE: $CMDLINE"
 show_kernel
 check_page
@@ -553,6 +578,7 @@ case $CASE in
 	dbgfs) case_dbgfs ;;
 	numa) case_numa ;;
 	off) case_off ;;
+	mixed) case_mixed ;;
 	*) kk_fail "unknown kkcase '$CASE'" ;;
 esac
 kk_done
