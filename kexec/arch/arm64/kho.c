@@ -140,6 +140,23 @@ static int place_empty_map(struct plan *p, struct kho_handover *h,
 	return err;
 }
 
+/* The first non-empty scratch region not aligned to @align, or NULL. */
+static const struct kho_scratch *misaligned_scratch(const struct kho_handover *h,
+						    uint64_t align, size_t *idx)
+{
+	size_t i;
+
+	for (i = 0; i < h->nr_scratch; i++) {
+		const struct kho_scratch *s = &h->scratch[i];
+
+		if (s->size && ((s->addr | s->size) & (align - 1))) {
+			*idx = i;
+			return s;
+		}
+	}
+	return NULL;
+}
+
 /* Scratch the running kernel chose is its own business; ours must fit. */
 static int check_own_scratch(const struct kho_handover *h,
 			     unsigned int page_size, struct errbuf *e)
@@ -150,17 +167,14 @@ static int check_own_scratch(const struct kho_handover *h,
 
 	if (!h->own_scratch)
 		return 0;
-	for (i = 0; i < h->nr_scratch; i++) {
-		s = &h->scratch[i];
-		if (!s->size || !((s->addr | s->size) & (align - 1)))
-			continue;
+	s = misaligned_scratch(h, align, &i);
+	if (s)
 		return err_set(e, -EINVAL,
 			       "KHO scratch region %zu [0x%llx, 0x%llx) is not aligned to %llu MiB, which the next kernel (%u KiB pages) needs: give --kho-scratch SIZE@ADDR with both multiples of %llu MiB",
 			       i, (unsigned long long)s->addr,
 			       (unsigned long long)(s->addr + s->size),
 			       (unsigned long long)(align >> 20), page_size >> 10,
 			       (unsigned long long)(align >> 20));
-	}
 	return 0;
 }
 
@@ -201,17 +215,14 @@ static int check_kernel_scratch(const struct kho_handover *h,
 
 	if (h->own_scratch)
 		return 0;
-	for (i = 0; i < h->nr_scratch; i++) {
-		s = &h->scratch[i];
-		if (!s->size || !((s->addr | s->size) & (align - 1)))
-			continue;
+	s = misaligned_scratch(h, align, &i);
+	if (s)
 		return err_set(e, -EINVAL,
 			       "KHO: the running kernel's scratch region %zu [0x%llx, 0x%llx) is not aligned to %llu MiB, which the next kernel (%u KiB pages) needs: boot that kernel with the same page size, or --force",
 			       i, (unsigned long long)s->addr,
 			       (unsigned long long)(s->addr + s->size),
 			       (unsigned long long)(align >> 20),
 			       page_size >> 10);
-	}
 	return 0;
 }
 
