@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "errbuf.h"
+#include "fdtcheck.h"
 #include "fsroot.h"
 #include "kallsyms.h"
 #include "kcore.h"
@@ -234,7 +235,7 @@ int kho_validate_fdt(const void *fdt, size_t len, char *compatible,
 		return err_set(e, -EBADMSG,
 			       "KHO FDT claims %u bytes, more than the %u allowed",
 			       total, KHO_FDT_MAX);
-	ret = fdt_check_full(fdt, total);
+	ret = fdt_check_untrusted(fdt, total);
 	if (ret)
 		return err_set(e, -EBADMSG, "KHO FDT structure is broken: %s",
 			       fdt_strerror(ret));

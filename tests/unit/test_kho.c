@@ -135,6 +135,25 @@ static void validate_rejects_broken_structure(void **state)
 	assert_non_null(strstr(e.msg, "structure"));
 }
 
+/*
+ * Versions 2 to 15 pass fdt_check_header(); Debian 12's libfdt then
+ * crashed in fdt_check_full() on a version 4 header (fuzz_kho_fdt).
+ */
+static void validate_rejects_fdt_versions_before_16(void **state)
+{
+	static const uint32_t old[] = { 2, 4, 15 };
+	struct t *t = *state;
+	struct errbuf e = { 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(old) / sizeof(old[0]); i++) {
+		fdt_set_version(t->fdt, old[i]);
+		err_clear(&e);
+		assert_int_equal(validate(t->fdt, t->fdt_len, &e), -EBADMSG);
+		assert_non_null(strstr(e.msg, "BADVERSION"));
+	}
+}
+
 static void validate_rejects_bad_compatible(void **state)
 {
 	static const char *bad[] = { "kho-v", "kho-v4x", "kho-4", "KHO-v4",
@@ -869,6 +888,7 @@ int main(void)
 		T(validate_accepts_any_abi_number),
 		T(validate_rejects_wrong_magic),
 		T(validate_rejects_truncated_fdt),
+		T(validate_rejects_fdt_versions_before_16),
 		T(validate_rejects_broken_structure),
 		T(validate_rejects_bad_compatible),
 		T(validate_rejects_missing_short_or_zero_memory_map),
