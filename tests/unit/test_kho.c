@@ -154,6 +154,34 @@ static void validate_rejects_fdt_versions_before_16(void **state)
 	}
 }
 
+/*
+ * A reservation map whose terminator is missing runs on into the structure
+ * block and ends at any 8 zero bytes there (a zeroed property value):
+ * libfdt's full check let that through, fdt_open_into() then moved blocks
+ * with a negative length (fuzz_inject_fdt).
+ */
+static void validate_rejects_a_reservation_map_over_the_structure(void **state)
+{
+	static const uint8_t zeros[64];
+	struct t *t = *state;
+	struct errbuf e = { 0 };
+	uint8_t b[4096];
+	uint32_t rsv;
+
+	assert_int_equal(fdt_open_into(t->fdt, b, sizeof(b)), 0);
+	assert_int_equal(fdt_setprop(b, 0, "kk-zeros", zeros, sizeof(zeros)),
+			 0);
+	assert_int_equal(fdt_pack(b), 0);
+	assert_int_equal(validate(b, fdt_totalsize(b), &e), 0);
+	rsv = fdt_off_mem_rsvmap(b);
+	assert_int_equal(fdt_num_mem_rsv(b), 0);
+	/* The terminator's size made non-zero: an entry, no terminator. */
+	b[rsv + 15] = 1;
+	assert_true(fdt_num_mem_rsv(b) > 0);
+	assert_int_equal(validate(b, fdt_totalsize(b), &e), -EBADMSG);
+	assert_non_null(strstr(e.msg, "BADLAYOUT"));
+}
+
 static void validate_rejects_bad_compatible(void **state)
 {
 	static const char *bad[] = { "kho-v", "kho-v4x", "kho-4", "KHO-v4",
@@ -889,6 +917,7 @@ int main(void)
 		T(validate_rejects_wrong_magic),
 		T(validate_rejects_truncated_fdt),
 		T(validate_rejects_fdt_versions_before_16),
+		T(validate_rejects_a_reservation_map_over_the_structure),
 		T(validate_rejects_broken_structure),
 		T(validate_rejects_bad_compatible),
 		T(validate_rejects_missing_short_or_zero_memory_map),
