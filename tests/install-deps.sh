@@ -19,7 +19,8 @@ apt-get install -y -q --no-install-recommends \
 	qemu-system-x86 qemu-system-arm ovmf busybox-static cpio \
 	rsync bc flex bison libelf-dev libssl-dev xz-utils kmod \
 	groff-base man-db file ca-certificates \
-	clang
+	clang \
+	debhelper lintian bash-completion
 
 # libfdt-dev is not Multi-Arch: same on Debian 12, so the arm64 one cannot
 # sit beside the amd64 one. Unpack it (headers are the same) into a private

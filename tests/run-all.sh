@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test tier in one run: build, unit and CLI tests (make check), the
-# arm64 cross build, make distcheck, and the QEMU VM tests. Ends with one
-# line "N passed, N failed"; exits non-zero when anything failed.
+# arm64 cross build, make distcheck, the Debian packages and the QEMU VM
+# tests. Ends with one line "N passed, N failed"; exits non-zero when
+# anything failed.
 #
 #   tests/run-all.sh            all tiers
 #   tests/run-all.sh --no-vm    skip the QEMU tier (said loudly; refused in CI)
@@ -142,6 +143,14 @@ step "cross build for arm64 (static)" build-arm64 cross_build &&
 	export KEXEC_KHO_BUILD_ARM64=$logdir/build-arm64
 
 step "make distcheck" distcheck make -C "$build_dir" -j"$(nproc)" distcheck
+
+# The Debian packages, built from the tarball distcheck just checked:
+# lintian and their contents (tests/pkg/test-deb.sh; each check counts).
+echo "== Debian packages"
+pkg_tarball=$(ls "$build_dir"/kexec-kho-*.tar.gz 2>/dev/null | head -n 1)
+KKTEST_PKGDIR=$logdir/pkg bash tests/pkg/test-deb.sh $pkg_tarball >"$logdir/pkg.log" 2>&1
+add_counts "$logdir/pkg.log" "Debian packages"
+grep -aE '^FAIL - ' "$logdir/pkg.log" | head -n 40
 
 if [ $run_vm = 1 ]; then
 	for t in tests/vm/test-*.sh; do
