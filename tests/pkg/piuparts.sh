@@ -4,6 +4,7 @@
 #   2. the same on a base with Debian's kexec-tools installed: both stay
 #      installable, kexec-tools' kexec wins, and removing or purging
 #      kexec-kho leaves it and /etc/default/kexec alone.
+#   3. kexec-tools installed over kexec-kho, then purged (plain chroot).
 # piuparts-scripts/ checks which kexec wins after install and removal.
 # Ends with "N passed, N failed".
 #
@@ -54,5 +55,36 @@ run() {
 
 run "piuparts: install, remove, purge" alone "$base" "${debs[@]}"
 run "piuparts: the same beside kexec-tools" with-kexec-tools "$base_kt" "${debs[@]}"
+# 3. kexec-tools installed after kexec-kho and removed again: its kexec
+#    wins while installed, and the trigger puts the alternative back.
+switch_test() {
+	local root=$work/chroot
+	rm -rf "$root" && mkdir -p "$root" && tar -xzf "$base" -C "$root" &&
+		cp "${debs[@]}" "$root/tmp/" && cp /etc/resolv.conf "$root/etc/" &&
+		mount -t proc proc "$root/proc" || return 1
+	chroot "$root" sh -ec '
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -q
+		apt-get install -y -q /tmp/*.deb
+		kexec --version | grep kexec-kho
+		apt-get install -y -q kexec-tools
+		test ! -L /usr/sbin/kexec
+		kexec --version | grep kexec-tools
+		apt-get purge -y -q kexec-tools
+		test "$(readlink -f /usr/sbin/kexec)" = /usr/sbin/kexec-kho
+		kexec --version | grep kexec-kho'
+	local rc=$?
+	umount "$root/proc"
+	rm -rf "$root"
+	return $rc
+}
+if switch_test >"$work/switch.log" 2>&1; then
+	passed=$((passed + 1))
+	echo "PASS - kexec-tools installed over kexec-kho wins; removed, kexec is kexec-kho again"
+else
+	failed=$((failed + 1))
+	echo "FAIL - kexec-tools over kexec-kho and back (log: $work/switch.log)"
+	tail -n 20 "$work/switch.log"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
