@@ -31,7 +31,7 @@ log=$work/build.log
 if mmdebstrap --variant=apt --architectures=amd64,arm64 \
 	--include=build-essential,crossbuild-essential-arm64,debhelper,pkgconf,pkgconf:arm64,libfdt-dev:arm64,zlib1g-dev:arm64,file \
 	--customize-hook="copy-in '$tarball' /tmp" \
-	--customize-hook="chroot \"\$1\" sh -ec 'cd /tmp && tar xzf $name.tar.gz && cd $name && DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -a arm64 -Pnocheck -us -uc -b'" \
+	--customize-hook="chroot \"\$1\" sh -ec 'cd /tmp && tar xzf $name.tar.gz && cd $name && CC=aarch64-linux-gnu-gcc DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -a arm64 -Pnocheck -us -uc -b'" \
 	--customize-hook="sync-out /tmp '$work/out'" \
 	bookworm /dev/null "deb $mirror bookworm main" >"$log" 2>&1; then
 	ok "dpkg-buildpackage -a arm64 in a bookworm chroot"
@@ -39,6 +39,13 @@ else
 	ko "cross build (log: $log)"
 	tail -n 30 "$log"
 	finish
+fi
+warnings=$(grep -iE '(^|[^-])warning:' "$log")
+if [ -z "$warnings" ]; then
+	ok "the cross build prints no warning"
+else
+	ko "the cross build prints warnings:"
+	echo "$warnings" | head -n 20
 fi
 for p in kexec-kho kho-inject; do
 	deb=$(ls "$work"/out/${p}_*_arm64.deb 2>/dev/null)
