@@ -210,6 +210,9 @@ if command -v dtc >/dev/null; then
 	got=$(PATH=$i/usr/sbin:$PATH complete_words "$ic" kho-inject -i "$work/t.dtb" del-node /k)
 	check "completion: kho-inject -i FDT del-node /k<TAB> lists the FDT's node paths" \
 		test "$got" = "/kexec-metadata /kho_test "
+	got=$(PATH=$i/usr/sbin:$PATH complete_words "$ic" kho-inject -i "$work/t.dtb" del-node /LUO -- del-prop / '')
+	check "completion: kho-inject -i FDT ... -- del-prop / <TAB> lists the root's properties" \
+		test "$got" = "compatible preserved-memory-map "
 fi
 
 finish
