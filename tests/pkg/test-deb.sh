@@ -127,8 +127,15 @@ check "kexec-load.service runs the load script when stopped" \
 	grep -qx 'ExecStop=/usr/libexec/kexec-kho/kexec-load stop' "$u"
 check "kexec-load.service is wanted by multi-user.target" grep -qx 'WantedBy=multi-user.target' "$u"
 if command -v systemd-analyze >/dev/null; then
-	check "systemd-analyze verify accepts kexec-load.service" \
-		bash -c "systemd-analyze verify '$u' 2>&1 | grep -v 'kexec-load' | grep -q . && exit 1; exit 0"
+	# Only complaint allowed: the script is not installed on this host.
+	out=$(systemd-analyze verify --man=no "$u" 2>&1 |
+		grep -v 'Command /usr/libexec/kexec-kho/kexec-load is not executable')
+	if [ -z "$out" ]; then
+		ok "systemd-analyze verify accepts kexec-load.service"
+	else
+		ko "systemd-analyze verify complains about kexec-load.service:"
+		echo "$out"
+	fi
 fi
 
 # The load script reads /etc/default/kexec as kexec-tools does.
