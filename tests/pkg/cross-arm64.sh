@@ -6,6 +6,7 @@
 # "N passed, N failed".
 #
 #   tests/pkg/cross-arm64.sh [TARBALL]   (default: make dist in a scratch tree)
+# Needs: apt-get install mmdebstrap; about 5 minutes, mostly downloads.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 work=${KKTEST_PKGDIR:-/tmp/kk-cross-arm64}

@@ -9,6 +9,7 @@
 # Ends with "N passed, N failed".
 #
 #   tests/pkg/piuparts.sh DEB...      (default: build them with test-deb.sh)
+# Needs: apt-get install piuparts mmdebstrap (plus test-deb.sh's tools).
 # KKTEST_PIUPARTS_BASE: a bookworm base tarball to reuse (made once with
 # mmdebstrap when missing; building one takes a few minutes).
 set -uo pipefail
