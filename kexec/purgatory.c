@@ -25,6 +25,7 @@
 #include "purgatory-load.h"
 #include "purgatory.h"
 #include "sha256.h"
+#include "sha256_hw.h"
 
 /* The blob is a few KiB; anything near this is a broken build. */
 #define PURGATORY_MAX_MEMSZ (1u << 20)
@@ -127,7 +128,7 @@ static void fill_regions(const struct plan *p, struct purgatory_params *pp,
 	/* One pass over the data; the overall digest covers the digests. */
 	sha256_init(&all);
 	for (i = 0; i < p->nr; i++) {
-		sha256(p->seg[i].buf, p->seg[i].bufsz, pp->region_sha256[i]);
+		sha256_fast(p->seg[i].buf, p->seg[i].bufsz, pp->region_sha256[i]);
 		sha256_update(&all, pp->region_sha256[i], SHA256_DIGEST_SIZE);
 	}
 	sha256_final(&all, pp->sha256);

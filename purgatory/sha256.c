@@ -9,7 +9,8 @@
 
 #include "sha256.h"
 
-static const uint32_t k[64] = {
+/* FIPS 180-4, 4.2.2; the loader's hardware code uses them too. */
+const uint32_t sha256_k[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5,
 	0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
 	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
@@ -68,7 +69,7 @@ static void sha256_block(uint32_t h[8], const uint8_t *p)
 	e = h[4]; f = h[5]; g = h[6]; hh = h[7];
 	for (i = 0; i < 64; i++) {
 		t1 = hh + (ror32(e, 6) ^ ror32(e, 11) ^ ror32(e, 25)) +
-		     ((e & f) ^ (~e & g)) + k[i] + w[i];
+		     ((e & f) ^ (~e & g)) + sha256_k[i] + w[i];
 		t2 = (ror32(a, 2) ^ ror32(a, 13) ^ ror32(a, 22)) +
 		     ((a & b) ^ (a & c) ^ (b & c));
 		hh = g;

@@ -15,6 +15,9 @@ struct sha256_ctx {
 	size_t fill;
 };
 
+/* The 64 round constants. */
+extern const uint32_t sha256_k[64];
+
 void sha256_init(struct sha256_ctx *c);
 void sha256_update(struct sha256_ctx *c, const void *data, size_t len);
 void sha256_final(struct sha256_ctx *c, uint8_t out[SHA256_DIGEST_SIZE]);
