@@ -8,6 +8,8 @@
 # Uses a private apt sources list under $KEXEC_KHO_CACHE/apt/ (never /etc/apt).
 # Environment:
 #   KEXEC_KHO_CACHE            cache root (default /var/cache/kexec-kho)
+#   KEXEC_KHO_KERNEL_SERIES    a kernel series, e.g. 7.2: linux-source-7.2 from
+#                              trixie-backports, else from sid (the kernel matrix)
 #   KEXEC_KHO_SOURCE_PKG       pin a package, e.g. linux-source-7.3 (default: newest 7.x)
 #   KEXEC_KHO_SOURCE_DEB       use this .deb file, skip apt entirely
 #   KEXEC_KHO_APT_MAX_AGE      seconds before the private apt lists are refreshed (21600)
@@ -16,6 +18,20 @@ KK_PROG=fetch-kernel-source
 . "$(dirname "$0")/lib.sh"
 
 SUITE_LINE='deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie-backports main'
+# Only a pinned series may come from sid: the default stays the newest
+# release in trixie-backports even when sid moves to a newer series.
+SID_LINE='deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main'
+if [ -n "${KEXEC_KHO_KERNEL_SERIES:-}" ]; then
+	case $KEXEC_KHO_KERNEL_SERIES in
+	7.[0-9] | 7.[0-9][0-9]) ;;
+	*) kk_die "KEXEC_KHO_KERNEL_SERIES=$KEXEC_KHO_KERNEL_SERIES is not a 7.x series (e.g. 7.2)" ;;
+	esac
+	if [ -n "${KEXEC_KHO_SOURCE_PKG:-}" ] &&
+	   [ "$KEXEC_KHO_SOURCE_PKG" != "linux-source-$KEXEC_KHO_KERNEL_SERIES" ]; then
+		kk_die "KEXEC_KHO_KERNEL_SERIES=$KEXEC_KHO_KERNEL_SERIES conflicts with KEXEC_KHO_SOURCE_PKG=$KEXEC_KHO_SOURCE_PKG"
+	fi
+	KEXEC_KHO_SOURCE_PKG=linux-source-$KEXEC_KHO_KERNEL_SERIES
+fi
 DEBDIR=$KK_CACHE/debs
 SRCROOT=$KK_CACHE/src
 # Extra places where an already downloaded .deb may sit (speeds up a dev box).
@@ -60,16 +76,26 @@ find_local_deb() {
 
 # from_apt: set DEB to the newest linux-source-7.x from trixie-backports
 # (downloaded unless we already have that exact version). Fails softly.
+# A pinned series that trixie-backports lacks is looked up in sid.
 from_apt() {
-	kk_apt_private trixie-backports "$SUITE_LINE" || return 1
+	from_suite trixie-backports "$SUITE_LINE" && return 0
+	[ -n "${KEXEC_KHO_KERNEL_SERIES:-}" ] || return 1
+	kk_log "trying sid for $KEXEC_KHO_SOURCE_PKG"
+	from_suite sid "$SID_LINE"
+}
+
+# from_suite NAME SOURCES_LINE: from_apt's work for one suite.
+from_suite() {
+	local suite=$1
+	kk_apt_private "$suite" "$2" || return 1
 	local pkg=${KEXEC_KHO_SOURCE_PKG:-} ver tmpdl f
 	if [ -z "$pkg" ]; then
 		pkg=$(apt-cache "${KK_APT_OPTS[@]}" search --names-only '^linux-source-7\.[0-9]+$' |
 			awk '{print $1}' | sort -V | tail -n1)
 	fi
-	[ -n "$pkg" ] || { kk_log "no linux-source-7.* package in the trixie-backports lists"; return 1; }
+	[ -n "$pkg" ] || { kk_log "no linux-source-7.* package in the $suite lists"; return 1; }
 	ver=$(apt-cache "${KK_APT_OPTS[@]}" policy "$pkg" | awk '/Candidate:/ {print $2}')
-	[ -n "$ver" ] && [ "$ver" != "(none)" ] || { kk_log "apt has no candidate version for $pkg"; return 1; }
+	[ -n "$ver" ] && [ "$ver" != "(none)" ] || { kk_log "$suite has no candidate version for $pkg"; return 1; }
 	kk_log "newest kernel source package: $pkg $ver"
 	if DEB=$(find_local_deb "$pkg" "$ver"); then
 		kk_log "reusing $DEB"
