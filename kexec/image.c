@@ -33,6 +33,13 @@ void load_free(struct kexec_load *l)
 	memmap_free(&l->sysmem);
 }
 
+bool load_wants_checksum(const struct kexec_load *l)
+{
+	if (l->checksum == LOAD_CHECKSUM_DEFAULT)
+		return !l->kho;
+	return l->checksum == LOAD_CHECKSUM_ON;
+}
+
 int image_type_find(const char *name, const void *buf, size_t len,
 		    const struct image_type **type, struct errbuf *e)
 {

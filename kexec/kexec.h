@@ -9,10 +9,16 @@
 #include "errbuf.h"
 #include "fsroot.h"
 #include "memmap.h"
-#include "options.h"
 #include "placement.h"
 
 struct kho_handover;
+
+/* --checksum, --no-checksum, or neither: see load_wants_checksum(). */
+enum load_checksum {
+	LOAD_CHECKSUM_DEFAULT,
+	LOAD_CHECKSUM_ON,
+	LOAD_CHECKSUM_OFF,
+};
 
 /*
  * Everything one load builds, from the command line to the syscall. It is
@@ -20,9 +26,14 @@ struct kho_handover;
  * syscall layer; nothing in it outlives the process.
  */
 struct kexec_load {
-	const struct kexec_opts *opts;
 	const char *root;	/* "/" or the test fixture root */
 	struct errbuf *err;
+
+	/* What the user asked of the loaders (--mem-min/max shape plan.allowed). */
+	const char *dtb;	/* --dtb: arm64's device tree, NULL for the running one */
+	enum load_checksum checksum;
+	bool force;		/* override checks a loader would refuse on */
+	const char *corrupt;	/* test-only: corrupt segment NAME after hashing */
 
 	struct mem_map sysmem;	/* firmware memory map, all types */
 	struct plan plan;	/* segments; allowed = RAM or KHO scratch */
@@ -50,6 +61,13 @@ void *load_own(struct kexec_load *l, void *buf);
 void load_free(struct kexec_load *l);
 
 /*
+ * Whether the purgatory hashes the segments: as asked, else unless
+ * handing over. With KHO the segments lie in scratch, which cannot hold
+ * DMA targets, and the in-kernel loader skips the check too.
+ */
+bool load_wants_checksum(const struct kexec_load *l);
+
+/*
  * An image format of one arch. probe() returns 0 when the buffer is of
  * this type and a negative errno (with a reason in @e) otherwise; load()
  * adds every segment to l->plan and sets l->entry.
@@ -58,8 +76,11 @@ struct image_type {
 	const char *name;
 	int (*probe)(const void *buf, size_t len, struct errbuf *e);
 	int (*load)(struct kexec_load *l);
-	/* kexec_file_load: which fds/cmdline it takes; NULL if unsupported. */
-	bool file_load_ok;
+	/*
+	 * How many times its file size the kernel may take in memory, at
+	 * most: KHO sizes --kho-scratch auto before load() runs.
+	 */
+	unsigned int kernel_growth;
 };
 
 /* Provided by kexec/arch/<arch>/arch.c */

@@ -201,8 +201,8 @@ int purgatory_add(struct kexec_load *l, uint64_t entry, uint64_t arg0,
 	fill_regions(&l->plan, &pp, checksum);
 	memcpy(buf + h.params_offset, &pp, sizeof(pp));
 
-	if (l->opts && l->opts->corrupt) {
-		ret = corrupt_segment(l, l->opts->corrupt);
+	if (l->corrupt) {
+		ret = corrupt_segment(l, l->corrupt);
 		if (ret)
 			return ret;
 	}
@@ -213,10 +213,6 @@ int purgatory_add(struct kexec_load *l, uint64_t entry, uint64_t arg0,
 	seg.memsz = h.memsz;
 	seg.align = PLAN_PAGE_SIZE;
 	seg.top_down = true;
-	if (l->opts) {
-		seg.min = l->opts->mem_min;
-		seg.max = l->opts->mem_max;
-	}
 	ret = plan_add(&l->plan, &seg, l->err);
 	if (ret < 0)
 		return ret;

@@ -18,7 +18,8 @@
 #include "fdtcheck.h"
 #include "fsroot.h"
 #include "inject.h"
-#include "kho.h"
+#include "kho_fdt.h"
+#include "kho_source.h"
 
 #define FDT_HEADER_SIZE		40u	/* struct fdt_header, version 17 */
 #define FDT_V16_HEADER_SIZE	36u	/* no size_dt_struct before 17 */
@@ -249,19 +250,16 @@ int inject_read_kernel_raw(const char *root, void **buf, size_t *len,
 			   char *name, size_t name_size, struct errbuf *e)
 {
 	struct errbuf live = { 0 }, dbg = { 0 };
-	struct kho_handover *h;
+	struct kho_fdt_src f = { 0 };
 	int ret, ret2;
 
 	*buf = NULL;
 	*len = 0;
-	h = calloc(1, sizeof(*h));
-	if (!h)
-		return err_set(e, -ENOMEM, "out of memory");
-	ret = kho_read_live_fdt(root, h, &live);
+	ret = kho_read_live_fdt(root, &f, &live);
 	if (!ret) {
 		snprintf(name, name_size, "live KHO FDT");
 	} else {
-		ret2 = kho_read_debugfs_fdt(root, h, &dbg);
+		ret2 = kho_read_debugfs_fdt(root, &f, &dbg);
 		if (ret2) {
 			ret = err_set(e, ret2,
 				      "no KHO FDT of the running kernel: live page: %s; debugfs copy: %s",
@@ -271,19 +269,16 @@ int inject_read_kernel_raw(const char *root, void **buf, size_t *len,
 		ret = 0;
 		snprintf(name, name_size, "%s/out/fdt", KHO_DEBUGFS);
 	}
-	if (!h->fdt || !h->fdt_len) {
+	if (!f.fdt || !f.fdt_len) {
 		ret = err_set(e, -ENODATA, "%s: read returned no data", name);
 		goto out;
 	}
-	*buf = malloc(h->fdt_len);
-	if (!*buf) {
-		ret = err_set(e, -ENOMEM, "out of memory");
-		goto out;
-	}
-	memcpy(*buf, h->fdt, h->fdt_len);
-	*len = h->fdt_len;
+	/* The caller owns the bytes now. */
+	*buf = f.fdt;
+	*len = f.fdt_len;
+	f.fdt = NULL;
 out:
-	kho_free(h);
+	kho_fdt_src_free(&f);
 	return ret;
 }
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "kho.h"
 #include "kho_fixture.h"
 
 #if defined(__aarch64__)
@@ -229,4 +230,14 @@ void fx_kho_root(const char *root, const void *fdt, size_t fdt_len,
 		"0x38c00000\n0x3dc00000\n0x29c00000\n");
 	fx_puts(root, "sys/kernel/debug/kho/out/scratch_len",
 		"0x5000000\n0x0\n0xf000000\n");
+}
+
+bool fx_warned(const struct kho_handover *h, const char *needle)
+{
+	size_t i;
+
+	for (i = 0; i < h->nr_warnings; i++)
+		if (strstr(h->warnings[i], needle))
+			return true;
+	return false;
 }

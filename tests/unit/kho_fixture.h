@@ -71,4 +71,8 @@ size_t fx_write_kcore(const char *root, const struct fx_kcore *k);
 void fx_kho_root(const char *root, const void *fdt, size_t fdt_len,
 		 size_t debugfs_len);
 
+struct kho_handover;
+/* Whether one of h's warnings contains @needle. */
+bool fx_warned(const struct kho_handover *h, const char *needle);
+
 #endif

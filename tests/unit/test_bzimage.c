@@ -18,6 +18,7 @@
 #include "errbuf.h"
 #include "kexec.h"
 #include "kho.h"
+#include "load.h"
 #include "x86_fixture.h"
 
 /* A machine with 2 GiB below 4 GiB and 4 GiB above. */
@@ -483,8 +484,7 @@ static void load_fails_when_initrd_needs_4g_and_kernel_forbids(void **state)
 
 static void load_honours_mem_min_and_mem_max(void **state)
 {
-	struct kexec_opts opts = { .checksum = -1, .mem_min = 256 * MiB,
-				   .mem_max = 1 * GiB };
+	struct mem_map window = { 0 };
 	struct kexec_load l;
 	struct errbuf e;
 	struct bz_opts o;
@@ -494,7 +494,11 @@ static void load_honours_mem_min_and_mem_max(void **state)
 	bz_defaults(&o);
 	k = bz_make(&o, &len);
 	xl_init(&l, &e, fixture("empty"), ram_big, 3, k, len, "");
-	l.opts = &opts;
+	/* --mem-min/--mem-max as load_prepare() applies them. */
+	assert_int_equal(load_clip_allowed(&l.plan.allowed, 256 * MiB, 1 * GiB,
+					   &window), 0);
+	memmap_free(&l.plan.allowed);
+	l.plan.allowed = window;
 	give_initrd(&l, 4 * MiB);
 	assert_int_equal(bzimage_type.load(&l), 0);
 	for (i = 0; i < l.plan.nr; i++) {
@@ -530,7 +534,6 @@ static void load_hands_purgatory_entry_and_boot_params(void **state)
 
 static void load_follows_no_checksum(void **state)
 {
-	struct kexec_opts opts = { .checksum = 0 };
 	struct kexec_load l;
 	struct errbuf e;
 	struct bz_opts o;
@@ -540,7 +543,7 @@ static void load_follows_no_checksum(void **state)
 	bz_defaults(&o);
 	k = bz_make(&o, &len);
 	xl_init(&l, &e, fixture("empty"), ram_big, 3, k, len, "");
-	l.opts = &opts;
+	l.checksum = LOAD_CHECKSUM_OFF;
 	assert_int_equal(bzimage_type.load(&l), 0);
 	assert_false(xl_purgatory(&l)->flags & PURGATORY_F_CHECKSUM);
 	xl_free(&l);

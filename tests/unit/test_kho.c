@@ -16,7 +16,6 @@
 #include "kho.h"
 #include "kho_fixture.h"
 #include "memmap.h"
-#include "options.h"
 
 #define GiB (1ULL << 30)
 
@@ -412,7 +411,7 @@ static void scratch_rejects_too_many_regions(void **state)
 static void debugfs_truncated_fdt_is_refused(void **state)
 {
 	struct t *t = *state;
-	struct kho_handover h = { 0 };
+	struct kho_fdt_src h = { 0 };
 	struct errbuf e = { 0 };
 	char want[64];
 
@@ -427,7 +426,7 @@ static void debugfs_truncated_fdt_is_refused(void **state)
 static void debugfs_complete_fdt_is_taken(void **state)
 {
 	struct t *t = *state;
-	struct kho_handover h = { 0 };
+	struct kho_fdt_src h = { 0 };
 	struct errbuf e = { 0 };
 
 	fx_kho_root(t->root, t->fdt, t->fdt_len, t->fdt_len);
@@ -445,7 +444,7 @@ static void debugfs_complete_fdt_is_taken(void **state)
 static void debugfs_longer_than_a_shrunk_fdt_is_cut(void **state)
 {
 	struct t *t = *state;
-	struct kho_handover h = { 0 };
+	struct kho_fdt_src h = { 0 };
 	struct errbuf e = { 0 };
 
 	/* A subtree was removed after init: the file outlasts the FDT. */
@@ -458,7 +457,7 @@ static void debugfs_longer_than_a_shrunk_fdt_is_cut(void **state)
 static void debugfs_absent_says_why(void **state)
 {
 	struct t *t = *state;
-	struct kho_handover h = { 0 };
+	struct kho_fdt_src h = { 0 };
 	struct errbuf e = { 0 };
 
 	fx_kho_root(t->root, t->fdt, t->fdt_len, 0);
@@ -471,7 +470,7 @@ static void debugfs_absent_says_why(void **state)
 static void live_fdt_is_found_through_kallsyms_and_kcore(void **state)
 {
 	struct t *t = *state;
-	struct kho_handover h = { 0 };
+	struct kho_fdt_src h = { 0 };
 	struct errbuf e = { 0 };
 
 	/* The debugfs file: the prefix the FDT had at init. */
@@ -490,7 +489,7 @@ static void live_fdt_is_found_through_kallsyms_and_kcore(void **state)
 static void live_fdt_works_without_debugfs_fdt_after_kho_boot(void **state)
 {
 	struct t *t = *state;
-	struct kho_handover h = { 0 };
+	struct kho_fdt_src h = { 0 };
 	struct errbuf e = { 0 };
 
 	fx_kho_root(t->root, t->fdt, t->fdt_len, 0);
@@ -502,7 +501,7 @@ static void live_fdt_works_without_debugfs_fdt_after_kho_boot(void **state)
 static void live_fdt_must_match_the_debugfs_prefix(void **state)
 {
 	struct t *t = *state;
-	struct kho_handover h = { 0 };
+	struct kho_fdt_src h = { 0 };
 	struct errbuf e = { 0 };
 	uint8_t other[4096];
 
@@ -518,7 +517,7 @@ static void live_fdt_must_match_the_debugfs_prefix(void **state)
 static void live_fdt_null_pointer_means_kho_not_initialised(void **state)
 {
 	struct t *t = *state;
-	struct kho_handover h = { 0 };
+	struct kho_fdt_src h = { 0 };
 	struct errbuf e = { 0 };
 	const struct fx_kcore k = { .kho_out_value = 0 };
 
@@ -531,7 +530,7 @@ static void live_fdt_null_pointer_means_kho_not_initialised(void **state)
 static void live_fdt_rejects_a_page_that_is_not_kho(void **state)
 {
 	struct t *t = *state;
-	struct kho_handover h = { 0 };
+	struct kho_fdt_src h = { 0 };
 	struct errbuf e = { 0 };
 	const struct fx_kcore k = { .kho_out_value = FX_FDT_VA };
 
@@ -545,7 +544,7 @@ static void live_fdt_rejects_a_page_that_is_not_kho(void **state)
 static void live_fdt_without_root_is_eperm(void **state)
 {
 	struct t *t = *state;
-	struct kho_handover h = { 0 };
+	struct kho_fdt_src h = { 0 };
 	struct errbuf e = { 0 };
 
 	fx_kho_root(t->root, t->fdt, t->fdt_len, 0);
@@ -572,7 +571,7 @@ static void running_follows_debugfs_scratch_file(void **state)
 static int prepare(struct t *t, enum kho_mode mode, const char *file,
 		   struct kho_handover **h, struct errbuf *e)
 {
-	struct kexec_opts o = { .kho = mode, .kho_fdt = file };
+	struct kho_request o = { .mode = mode, .fdt_file = file };
 
 	return kho_prepare(t->root, &o, &t->ram, h, e);
 }
@@ -667,7 +666,7 @@ static void prepare_refuses_a_live_page_outside_ram(void **state)
 	struct t *t = *state;
 	struct kho_handover *h = NULL;
 	struct errbuf e = { 0 };
-	struct kexec_opts o = { .kho = KHO_AUTO };
+	struct kho_request o = { .mode = KHO_AUTO };
 	struct mem_map ram = { 0 };
 
 	/* RAM that does not include the page kcore points at. */
@@ -719,14 +718,14 @@ static void prepare_kho_fdt_file_is_used_and_compared(void **state)
 	assert_int_equal(h->fdt_phys, 0);
 	assert_string_equal(h->src_path, path);
 	assert_true(h->has_base);
-	assert_non_null(strstr(h->warning, "preserved-memory-map"));
+	assert_true(fx_warned(h, "preserved-memory-map"));
 	kho_free(h);
 
 	/* Same map as the kernel: no warning. */
 	n = make(b, "kho-v4", 8, FX_MEM_MAP, NULL, 0);
 	free(write_fdt_file(t, b, n));
 	assert_int_equal(prepare(t, KHO_AUTO, path, &h, &e), 0);
-	assert_string_equal(h->warning, "");
+	assert_int_equal(h->nr_warnings, 0);
 	kho_free(h);
 	free(path);
 }
@@ -870,7 +869,7 @@ static const char *fixture(const char *name, char *buf, size_t size)
 
 static void fixture_qemu_hands_over_the_complete_debugfs_copy(void **state)
 {
-	struct kexec_opts o = { .kho = KHO_REQUIRE };
+	struct kho_request o = { .mode = KHO_REQUIRE };
 	struct kho_handover *h = NULL;
 	struct mem_map m = { 0 };
 	struct errbuf e = { 0 };
@@ -891,7 +890,7 @@ static void fixture_qemu_hands_over_the_complete_debugfs_copy(void **state)
 
 static void fixture_qemu_truncated_copy_is_never_handed_over(void **state)
 {
-	struct kexec_opts o = { .kho = KHO_AUTO };
+	struct kho_request o = { .mode = KHO_AUTO };
 	struct kho_handover *h = NULL;
 	struct mem_map m = { 0 };
 	struct errbuf e = { 0 };

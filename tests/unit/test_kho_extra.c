@@ -22,6 +22,7 @@
 #include "fsroot.h"
 #include "kho.h"
 #include "kho_fixture.h"
+#include "load.h"
 #include "memmap.h"
 #include "options.h"
 #include "sha256.h"
@@ -303,7 +304,8 @@ static void blobs_together_past_the_total_are_refused(void **state)
 static void blob_on_the_live_page_makes_a_copy_checked_for_staleness(void **state)
 {
 	struct t *t = *state;
-	struct kexec_opts o = { .kho = KHO_AUTO, .nr_kho_blobs = 1 };
+	struct kho_request o = { .mode = KHO_AUTO, .nr_blobs = 1 };
+	const char *blob[1];
 	struct kho_handover *h = NULL;
 	struct kho_record r;
 	struct errbuf e = { 0 };
@@ -316,7 +318,8 @@ static void blob_on_the_live_page_makes_a_copy_checked_for_staleness(void **stat
 	int off;
 	uint64_t v = 0x999;
 
-	o.kho_blob[0] = s;
+	blob[0] = s;
+	o.blobs = blob;
 	fx_kho_root(t->root, t->fdt, t->fdt_len, 0);
 	assert_int_equal(kho_prepare(t->root, &o, &t->ram, &h, &e), 0);
 	assert_int_equal(h->source, KHO_SRC_LIVE);
@@ -347,18 +350,20 @@ static void blob_on_the_live_page_makes_a_copy_checked_for_staleness(void **stat
 static void blob_on_a_file_records_the_file_not_the_edit(void **state)
 {
 	struct t *t = *state;
-	struct kexec_opts o = { .kho = KHO_AUTO, .nr_kho_blobs = 1 };
+	struct kho_request o = { .mode = KHO_AUTO, .nr_blobs = 1 };
+	const char *blob[1];
 	struct kho_handover *h = NULL;
 	struct kho_record r;
 	struct errbuf e = { 0 };
 	char fdt_path[512];
 	char *s = spec("mine", put_file(t, "blob", 100));
 
-	o.kho_blob[0] = s;
+	blob[0] = s;
+	o.blobs = blob;
 	fx_kho_root(t->root, t->fdt, t->fdt_len, 0);
 	fx_put(t->root, "k.fdt", t->fdt, t->fdt_len);
 	snprintf(fdt_path, sizeof(fdt_path), "%s/k.fdt", t->root);
-	o.kho_fdt = fdt_path;
+	o.fdt_file = fdt_path;
 	assert_int_equal(kho_prepare(t->root, &o, &t->ram, &h, &e), 0);
 	assert_int_equal(kho_record_save(t->root, h, &e), 0);
 	assert_int_equal(kho_record_load(t->root, &r, &e), 0);
@@ -397,13 +402,13 @@ static char *placeholder_file(struct t *t, const struct fx_node *nodes,
 static void placeholder_on_a_kho_kernel_is_refused(void **state)
 {
 	struct t *t = *state;
-	struct kexec_opts o = { .kho = KHO_AUTO };
+	struct kho_request o = { .mode = KHO_AUTO };
 	struct kho_handover *h = NULL;
 	struct errbuf e = { 0 };
 	char *path = placeholder_file(t, NULL, 0, KHO_MEM_MAP_PLACEHOLDER);
 
 	fx_kho_root(t->root, t->fdt, t->fdt_len, 0);
-	o.kho_fdt = path;
+	o.fdt_file = path;
 	assert_int_equal(kho_prepare(t->root, &o, &t->ram, &h, &e), -EINVAL);
 	assert_null(h);
 	assert_non_null(strstr(e.msg, "placeholder"));
@@ -414,23 +419,25 @@ static void placeholder_on_a_kho_kernel_is_refused(void **state)
 static void fdt_or_blob_without_kho_and_scratch_is_an_error(void **state)
 {
 	struct t *t = *state;
-	struct kexec_opts o = { .kho = KHO_AUTO };
+	struct kho_request o = { .mode = KHO_AUTO };
+	const char *blob[1];
 	struct kho_handover *h = NULL;
 	struct errbuf e = { 0 };
 	char *path = placeholder_file(t, NULL, 0, KHO_MEM_MAP_PLACEHOLDER);
 
 	/* Not silently "no handover": the user asked for one. */
-	o.kho_fdt = path;
+	o.fdt_file = path;
 	assert_int_equal(kho_prepare(t->root, &o, &t->ram, &h, &e), -ENOENT);
 	assert_null(h);
 	assert_non_null(strstr(e.msg, "give --kho-scratch"));
-	o.kho_fdt = NULL;
-	o.kho_blob[0] = "b=/x";
-	o.nr_kho_blobs = 1;
+	o.fdt_file = NULL;
+	blob[0] = "b=/x";
+	o.blobs = blob;
+	o.nr_blobs = 1;
 	err_clear(&e);
 	assert_int_equal(kho_prepare(t->root, &o, &t->ram, &h, &e), -ENOENT);
 	/* Without any of them, a kernel without KHO just gets none. */
-	o.nr_kho_blobs = 0;
+	o.nr_blobs = 0;
 	assert_int_equal(kho_prepare(t->root, &o, &t->ram, &h, &e), 0);
 	assert_null(h);
 	free(path);
@@ -500,14 +507,13 @@ static bool inside_ram(const struct mem_map *m, uint64_t a, uint64_t s)
 static void auto_scratch_follows_the_sizing_rule(void **state)
 {
 	struct t *t = *state;
-	struct kexec_opts o = { .kho_scratch_auto = true };
 	struct kho_scratch *s = NULL;
 	struct errbuf e = { 0 };
 	uint64_t ram = memmap_total(&t->ram, MEM_RAM);
 	size_t nr = 0;
 
-	assert_int_equal(kho_choose_scratch(&o, &t->ram, 30 * MiB, &s, &nr,
-					    &e), 0);
+	assert_int_equal(kho_choose_scratch(NULL, 0, true, &t->ram, 30 * MiB,
+					    &s, &nr, &e), 0);
 	assert_int_equal(nr, 2);
 	/* [0]: the segments and the fixed needs, below 4 GiB. */
 	assert_int_equal(s[0].size, 96 * MiB);	/* 30 + 64, 4 MiB granules */
@@ -527,7 +533,6 @@ static void auto_scratch_follows_the_sizing_rule(void **state)
 
 static void auto_scratch_with_ram_above_4g_keeps_0_low(void **state)
 {
-	struct kexec_opts o = { .kho_scratch_auto = true };
 	struct kho_scratch *s = NULL;
 	struct mem_map big = { 0 };
 	struct errbuf e = { 0 };
@@ -536,8 +541,8 @@ static void auto_scratch_with_ram_above_4g_keeps_0_low(void **state)
 	(void)state;
 	assert_int_equal(memmap_add(&big, 1 * MiB, 2 * GiB, MEM_RAM), 0);
 	assert_int_equal(memmap_add(&big, 4 * GiB, 68 * GiB, MEM_RAM), 0);
-	assert_int_equal(kho_choose_scratch(&o, &big, 40 * MiB, &s, &nr, &e),
-			 0);
+	assert_int_equal(kho_choose_scratch(NULL, 0, true, &big, 40 * MiB, &s,
+					    &nr, &e), 0);
 	assert_int_equal(nr, 2);
 	/* 40 + 64 + 64 (swiotlb), below 4 GiB; 2% of 66 GiB at the top. */
 	assert_int_equal(s[0].size, 168 * MiB);
@@ -558,7 +563,9 @@ static int choose(struct t *t, const char *arg, struct kho_scratch **s,
 
 	ret = parse_options(6, argv, &o, e);
 	if (!ret)
-		ret = kho_choose_scratch(&o, &t->ram, 0, s, nr, e);
+		ret = kho_choose_scratch(o.kho_scratch, o.nr_kho_scratch,
+					 o.kho_scratch_auto, &t->ram, 0, s, nr,
+					 e);
 	free_options(&o);
 	return ret;
 }
@@ -655,6 +662,7 @@ static int prepare_scratch(struct t *t, const char *fdt_path,
 	char *argv[10] = { "kexec", "-l", "--kho-fdt", (char *)fdt_path,
 			   "--kho-scratch", (char *)arg };
 	struct kexec_opts o;
+	struct kho_request r;
 	int argc = 6, ret;
 
 	if (blob) {
@@ -663,8 +671,10 @@ static int prepare_scratch(struct t *t, const char *fdt_path,
 	}
 	argv[argc++] = "k";
 	ret = parse_options(argc, argv, &o, e);
-	if (!ret)
-		ret = kho_prepare(t->root, &o, &t->ram, h, e);
+	if (!ret) {
+		load_kho_request(&o, 0, &r);
+		ret = kho_prepare(t->root, &r, &t->ram, h, e);
+	}
 	free_options(&o);
 	return ret;
 }
@@ -699,7 +709,7 @@ static void scratch_handover_replaces_the_placeholder_once_placed(void **state)
 	assert_int_equal(h->scratch_need, kho_scratch_budget(&t->ram));
 	assert_int_equal(h->nr_scratch, 1);
 	assert_int_equal(h->scratch[0].size, 256 * MiB);
-	assert_string_equal(h->warning, "");
+	assert_int_equal(h->nr_warnings, 0);
 	/* Until the arch code places the map, the placeholder stays. */
 	assert_int_equal(prop_u64(h->fdt, NULL, "preserved-memory-map"),
 			 KHO_MEM_MAP_PLACEHOLDER);
@@ -767,7 +777,7 @@ static void scratch_handover_warns_when_a_real_map_is_replaced(void **state)
 	assert_int_equal(prepare_scratch(t, path, "auto", NULL, &h, &e), 0);
 	assert_true(h->scratch_auto);
 	assert_int_equal(h->nr_scratch, 2);
-	assert_non_null(strstr(h->warning, "empty map replaces it"));
+	assert_true(fx_warned(h, "empty map replaces it"));
 	assert_int_equal(prop_u64(h->fdt, NULL, "preserved-memory-map"),
 			 KHO_MEM_MAP_PLACEHOLDER);
 	free(path);
@@ -798,7 +808,7 @@ static void finish_checks_what_the_segments_left_of_the_scratch(void **state)
 	assert_int_equal(prepare_scratch(t, path, "64M", NULL, &h, &e), 0);
 	assert_int_equal(kho_set_mem_map(h, NULL, 0x3fb00000, &e), 0);
 	assert_int_equal(kho_finish(h, 16 * MiB, &e), 0);
-	assert_non_null(strstr(h->warning, "leaves 48 MiB free"));
+	assert_true(fx_warned(h, "leaves 48 MiB free"));
 	free(path);
 	kho_free(h);
 }
@@ -808,6 +818,24 @@ static void finish_checks_what_the_segments_left_of_the_scratch(void **state)
  * struct pages + 16 MiB; half of a 128 MiB scratch (64 MiB) is below the
  * budget (84 MiB), so it is what the next kernel probably needs.
  */
+/* A later warning does not replace an earlier one: the user hears both. */
+static void every_warning_is_kept(void **state)
+{
+	struct t *t = *state;
+	struct kho_handover *h = NULL;
+	struct errbuf e = { 0 };
+	char *path = placeholder_file(t, NULL, 0, FX_MEM_MAP);
+
+	assert_int_equal(prepare_scratch(t, path, "64M", NULL, &h, &e), 0);
+	assert_int_equal(kho_set_mem_map(h, NULL, 0x3fb00000, &e), 0);
+	assert_int_equal(kho_finish(h, 16 * MiB, &e), 0);
+	assert_int_equal(h->nr_warnings, 2);
+	assert_non_null(strstr(h->warnings[0], "empty map replaces it"));
+	assert_non_null(strstr(h->warnings[1], "leaves 48 MiB free"));
+	free(path);
+	kho_free(h);
+}
+
 static void kernel_scratch_floor_refuses_and_half_of_it_warns(void **state)
 {
 	struct kho_scratch sc[2] = { { 0x10000000, 96 * MiB },
@@ -822,15 +850,15 @@ static void kernel_scratch_floor_refuses_and_half_of_it_warns(void **state)
 	assert_non_null(strstr(e.msg, "needs at least 32 MiB"));
 	assert_int_equal(kho_check_kernel_scratch(&h, 32 * MiB - 4096, &ram,
 						  true, NULL), 0);
-	assert_non_null(strstr(h.warning, "may need about 64 MiB"));
-	h.warning[0] = '\0';
+	assert_true(fx_warned(&h, "may need about 64 MiB"));
+	h.nr_warnings = 0;
 	assert_int_equal(kho_check_kernel_scratch(&h, 63 * MiB, &ram, false,
 						  NULL), 0);
-	assert_non_null(strstr(h.warning, "leave 63 MiB"));
-	h.warning[0] = '\0';
+	assert_true(fx_warned(&h, "leave 63 MiB"));
+	h.nr_warnings = 0;
 	assert_int_equal(kho_check_kernel_scratch(&h, 64 * MiB, &ram, false,
 						  NULL), 0);
-	assert_string_equal(h.warning, "");
+	assert_int_equal(h.nr_warnings, 0);
 	/* Scratch the loader chose is kho_finish()'s to judge. */
 	h.own_scratch = true;
 	assert_int_equal(kho_check_kernel_scratch(&h, 0, &ram, false, NULL), 0);
@@ -867,6 +895,7 @@ int main(void)
 		T(scratch_handover_refuses_nodes_nothing_preserves),
 		T(scratch_handover_warns_when_a_real_map_is_replaced),
 		T(finish_checks_what_the_segments_left_of_the_scratch),
+		T(every_warning_is_kept),
 		cmocka_unit_test(kernel_scratch_floor_refuses_and_half_of_it_warns),
 	};
 

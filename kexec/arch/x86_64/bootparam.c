@@ -835,10 +835,6 @@ int x86_place(struct kexec_load *l, const struct segment *s, bool above_4g)
 	struct segment t = *s;
 	int idx;
 
-	if (l->opts && l->opts->mem_min > t.min)
-		t.min = l->opts->mem_min;
-	if (l->opts && l->opts->mem_max && (!t.max || l->opts->mem_max < t.max))
-		t.max = l->opts->mem_max;
 	if (t.fixed)
 		return plan_add(&l->plan, &t, l->err);
 	if (!above_4g) {

@@ -298,16 +298,6 @@ static int place_initrd(struct kexec_load *l, const struct bzimage_info *bi,
 	return 0;
 }
 
-static bool want_checksum(const struct kexec_load *l)
-{
-	int c = l->opts ? l->opts->checksum : -1;
-
-	/* Scratch cannot hold DMA targets; the in-kernel loader skips it too. */
-	if (c < 0)
-		return !l->kho;
-	return c;
-}
-
 static int build_bootparams(struct kexec_load *l, struct bootparam *b,
 			    const struct bzimage_info *bi, uint64_t kernel,
 			    uint64_t initrd)
@@ -468,7 +458,7 @@ static int bzimage_load(struct kexec_load *l)
 	if (err)
 		goto out;
 	err = purgatory_add(l, kernel + BZ_ENTRY64_OFFSET, b->phys,
-			    x86_serial_port(l->cmdline), want_checksum(l));
+			    x86_serial_port(l->cmdline), load_wants_checksum(l));
 out:
 	bootparam_free(b);
 	free(b);
@@ -479,5 +469,6 @@ const struct image_type bzimage_type = {
 	.name = "bzImage",
 	.probe = bzimage_probe,
 	.load = bzimage_load,
-	.file_load_ok = true,
+	/* init_size is about five times the file; boot params, purgatory, slack. */
+	.kernel_growth = 8,
 };
