@@ -30,7 +30,11 @@ enum kexec_syscall {
 #define OPT_MAX_KHO_BLOBS 8
 #define OPT_MAX_KHO_SCRATCH KHO_MAX_SCRATCH_SPECS
 
-/* The one piece of global state the program has: what the user asked for. */
+/*
+ * What the user asked for, parsed once. main.c owns it (a local, not a
+ * global); load.c turns it into what the core takes (struct kexec_load,
+ * struct kho_request), and nothing below sees it.
+ */
 struct kexec_opts {
 	enum kexec_action action;
 	enum kexec_syscall syscall;

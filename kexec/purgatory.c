@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kexec.h"
+#include "load.h"
 #include "purgatory-load.h"
 #include "purgatory.h"
 #include "sha256.h"

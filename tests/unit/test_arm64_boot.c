@@ -19,8 +19,8 @@
 #include "arm64.h"
 #include "errbuf.h"
 #include "fsroot.h"
-#include "kexec.h"
 #include "kho.h"
+#include "load.h"
 #include "purgatory.h"
 
 #define MiB (1ULL << 20)

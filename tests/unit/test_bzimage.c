@@ -16,7 +16,6 @@
 
 #include "bzimage.h"
 #include "errbuf.h"
-#include "kexec.h"
 #include "kho.h"
 #include "load.h"
 #include "x86_fixture.h"

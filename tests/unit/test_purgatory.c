@@ -17,7 +17,6 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "kexec.h"
 #include "load.h"
 #include "purgatory-arch.h"
 #include "purgatory-load.h"

@@ -6,8 +6,9 @@
  */
 #include <linux/kexec.h>
 
+#include "arch.h"
 #include "arm64.h"
-#include "kexec.h"
+#include "load.h"
 
 const char arch_name[] = "arm64";
 const unsigned long arch_kexec_flags = KEXEC_ARCH_AARCH64;

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 
 #include "arm64.h"
-#include "kexec.h"
 #include "kho.h"
+#include "load.h"
 #include "purgatory-load.h"
 
 static int place_initrd(struct kexec_load *l, uint64_t kernel_base,

@@ -14,7 +14,7 @@
 #include "bootparam.h"
 #include "errbuf.h"
 #include "fsroot.h"
-#include "kexec.h"
+#include "load.h"
 #include "memmap.h"
 #include "placement.h"
 

@@ -11,11 +11,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "bootparam.h"
 #include "bzimage.h"
 #include "errbuf.h"
 #include "fsroot.h"
-#include "kexec.h"
+#include "load.h"
 #include "x86_kho.h"
 #include "purgatory-load.h"
 

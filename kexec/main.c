@@ -2,7 +2,7 @@
 /*
  * The command line layer: the only place that prints or exits. Everything
  * below it returns a negative errno and leaves its explanation in an
- * errbuf.
+ * errbuf, and sees no options (load.c translates them).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "kexec.h"
+#include "arch.h"
 #include "kho.h"
 #include "load.h"
 #include "options.h"
