@@ -14,6 +14,7 @@
 #include "kho.h"
 #include "kho_record.h"
 #include "sha256.h"
+#include "util.h"
 
 int kho_digest(const struct kho_handover *h, uint8_t out[KHO_DIGEST_SIZE])
 {
@@ -52,11 +53,11 @@ static int parse_digest(const char *s, size_t len, uint8_t *d)
 	if (len != 2 * KHO_DIGEST_SIZE)
 		return -EINVAL;
 	for (i = 0; i < len; i++) {
-		int c = (unsigned char)s[i];
+		int c = hex_digit((unsigned char)s[i]);
 
-		if (!isxdigit(c) || isupper(c))
+		/* We write lower case; anything else was not written by us. */
+		if (c < 0 || isupper((unsigned char)s[i]))
 			return -EINVAL;
-		c = isdigit(c) ? c - '0' : c - 'a' + 10;
 		d[i / 2] = (i & 1) ? (d[i / 2] | c) : c << 4;
 	}
 	return 0;

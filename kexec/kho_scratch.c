@@ -3,7 +3,6 @@
  * KHO scratch (kho_scratch.h): the running kernel's, read from debugfs,
  * or the loader's own for --kho-scratch, checked the same way.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,75 +13,9 @@
 #include "kho_scratch.h"
 #include "kho_source.h"
 #include "placement.h"
+#include "util.h"
 
-#define KHO_SCRATCH_FILE_MAX 65536
 #define KHO_LOW_FLOOR (1ULL << 20)
-
-/* "0x<hex>\n" lines as the kernel's seq_printf("0x%llx\n") writes them. */
-static int parse_hex_lines(const char *buf, size_t len, const char *what,
-			   uint64_t **vals, size_t *nr, struct errbuf *e)
-{
-	uint64_t *v;
-	size_t pos = 0, n = 0, line = 0;
-
-	*vals = NULL;
-	*nr = 0;
-	if (!len)
-		return err_set(e, -ENODATA, "%s is empty", what);
-	v = calloc(KHO_MAX_SCRATCH, sizeof(*v));
-	if (!v)
-		return err_set(e, -ENOMEM, "out of memory reading %s", what);
-	while (pos < len) {
-		uint64_t x = 0;
-		size_t digits = 0;
-
-		line++;
-		if (n == KHO_MAX_SCRATCH) {
-			free(v);
-			return err_set(e, -E2BIG,
-				       "%s lists more than %d regions", what,
-				       KHO_MAX_SCRATCH);
-		}
-		if (len - pos < 3 || buf[pos] != '0' || buf[pos + 1] != 'x')
-			goto bad;
-		pos += 2;
-		while (pos < len && isxdigit((unsigned char)buf[pos])) {
-			int c = (unsigned char)buf[pos];
-			int d = isdigit(c) ? c - '0' : tolower(c) - 'a' + 10;
-
-			if (++digits > 16)
-				goto bad;
-			x = x << 4 | (uint64_t)d;
-			pos++;
-		}
-		if (!digits || (pos < len && buf[pos] != '\n'))
-			goto bad;
-		pos++;
-		v[n++] = x;
-	}
-	*vals = v;
-	*nr = n;
-	return 0;
-bad:
-	free(v);
-	return err_set(e, -EBADMSG, "%s line %zu is not a 0x<hex> number",
-		       what, line);
-}
-
-static int read_hex_file(const char *root, const char *path,
-			 uint64_t **vals, size_t *nr, struct errbuf *e)
-{
-	size_t len;
-	char *buf;
-	int ret;
-
-	ret = fsroot_read(root, path, KHO_SCRATCH_FILE_MAX, &buf, &len, e);
-	if (ret)
-		return ret;
-	ret = parse_hex_lines(buf, len, path, vals, nr, e);
-	free(buf);
-	return ret;
-}
 
 static int cmp_scratch(const void *a, const void *b)
 {
@@ -149,9 +82,11 @@ int kho_read_scratch(const char *root, const struct mem_map *sysmem,
 
 	*s = NULL;
 	*nr = 0;
-	ret = read_hex_file(root, KHO_SCRATCH_PHYS, &addr, &na, e);
+	ret = read_hex_file(root, KHO_SCRATCH_PHYS, KHO_MAX_SCRATCH, &addr,
+			    &na, e);
 	if (!ret)
-		ret = read_hex_file(root, KHO_SCRATCH_LEN, &size, &ns, e);
+		ret = read_hex_file(root, KHO_SCRATCH_LEN, KHO_MAX_SCRATCH, &size,
+				    &ns, e);
 	if (ret)
 		goto out;
 	if (na != ns) {
@@ -199,14 +134,6 @@ static bool ram_above(const struct mem_map *m, uint64_t limit)
 	return false;
 }
 
-static bool granule_up(uint64_t v, uint64_t *out)
-{
-	if (v > UINT64_MAX - (KHO_SCRATCH_GRANULE - 1))
-		return false;
-	*out = (v + KHO_SCRATCH_GRANULE - 1) & ~(KHO_SCRATCH_GRANULE - 1);
-	return true;
-}
-
 uint64_t kho_scratch_budget(const struct mem_map *sysmem)
 {
 	uint64_t b = KHO_BUDGET_BASE +
@@ -237,7 +164,7 @@ static void auto_wants(const struct mem_map *sysmem, uint64_t load_bytes,
 
 static int check_want(size_t i, struct kho_scratch_spec *w, struct errbuf *e)
 {
-	if (!w->size || !granule_up(w->size, &w->size))
+	if (!w->size || !align_up(w->size, KHO_SCRATCH_GRANULE, &w->size))
 		return err_set(e, -ERANGE,
 			       "--kho-scratch region %zu: size 0x%llx is not usable",
 			       i, (unsigned long long)w->size);

@@ -20,6 +20,7 @@
 #include "inject.h"
 #include "kho_fdt.h"
 #include "kho_source.h"
+#include "util.h"
 
 #define FDT_HEADER_SIZE		40u	/* struct fdt_header, version 17 */
 #define FDT_V16_HEADER_SIZE	36u	/* no size_dt_struct before 17 */
@@ -282,24 +283,6 @@ out:
 	return ret;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
 static int write_in_place(const char *path, const void *buf, size_t len,
 			  struct errbuf *e)
 {
@@ -311,7 +294,7 @@ static int write_in_place(const char *path, const void *buf, size_t len,
 		return err_set(e, ret, "cannot open %s: %s", path,
 			       strerror(-ret));
 	}
-	ret = write_all(fd, buf, len);
+	ret = write_full(fd, buf, len);
 	if (close(fd) && !ret)
 		ret = -errno;
 	if (ret)
@@ -330,7 +313,7 @@ int inject_fdt_write(const struct inject_fdt *f, const char *path,
 	int fd, ret;
 
 	if (!path) {
-		ret = write_all(STDOUT_FILENO, f->fdt, len);
+		ret = write_full(STDOUT_FILENO, f->fdt, len);
 		if (ret)
 			return err_set(e, ret, "cannot write standard output: %s",
 				       strerror(-ret));
@@ -353,7 +336,7 @@ int inject_fdt_write(const struct inject_fdt *f, const char *path,
 	umask(mask);
 	ret = fchmod(fd, 0666 & ~mask) ? -errno : 0;
 	if (!ret)
-		ret = write_all(fd, f->fdt, len);
+		ret = write_full(fd, f->fdt, len);
 	if (!ret && fsync(fd))
 		ret = -errno;
 	if (close(fd) && !ret)

@@ -16,6 +16,7 @@
 
 #include "bootparam.h"
 #include "bzimage.h"
+#include "efi.h"
 #include "errbuf.h"
 #include "load.h"
 #include "x86_fixture.h"

@@ -17,6 +17,7 @@
 #include "errbuf.h"
 #include "fsroot.h"
 #include "load.h"
+#include "util.h"
 #include "x86_kho.h"
 #include "purgatory-load.h"
 
@@ -381,14 +382,9 @@ static bool running_5level(const char *root)
 		return false;
 	buf = malloc(CPUINFO_HEAD);
 	/* A seq_file read may stop at any record: read up to the limit. */
-	while (buf && len < CPUINFO_HEAD) {
-		n = read(fd, buf + len, CPUINFO_HEAD - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += n;
-	}
+	n = buf ? read_full(fd, buf, CPUINFO_HEAD) : 0;
+	if (n > 0)
+		len = n;
 	close(fd);
 	/* Only the first flags line: every CPU runs the same paging mode. */
 	for (p = buf; p && p < buf + len;) {
