@@ -237,12 +237,11 @@ void fx_kho_root(const char *root, const void *fdt, size_t fdt_len,
 
 bool fx_warned(const struct kho_handover *h, const char *needle)
 {
-	size_t i;
+	size_t i = 0;
 
-	for (i = 0; i < h->nr_warnings; i++)
-		if (strstr(h->warnings[i], needle))
-			return true;
-	return false;
+	while (i < h->nr_warnings && !strstr(h->warnings[i], needle))
+		i++;
+	return i < h->nr_warnings;
 }
 
 int fx_setup_flat(void **state)

@@ -160,27 +160,26 @@ static void validate_rejects_bad_compatible(void **state)
 	assert_int_equal(validate(b, n, &e), -EBADMSG);
 }
 
-static void validate_rejects_missing_short_or_zero_memory_map(void **state)
+/* An FDT of @map_len/@map and @nodes fails validation, saying @why. */
+static void refused(int map_len, uint64_t map, const struct fx_node *nodes,
+		    int nr, const char *why)
 {
 	struct errbuf e = { 0 };
 	uint8_t b[4096];
-	size_t n;
+	size_t n = fx_make(b, "kho-v4", map_len, map, nodes, nr);
 
+	assert_int_equal(validate(b, n, &e), -EBADMSG);
+	if (why && !strstr(e.msg, why))
+		fail_msg("wanted \"%s\" in \"%s\"", why, e.msg);
+}
+
+static void validate_rejects_missing_short_or_zero_memory_map(void **state)
+{
 	(void)state;
-	n = fx_make(b, "kho-v4", 0, FX_MEM_MAP, NULL, 0);
-	assert_int_equal(validate(b, n, &e), -EBADMSG);
-	assert_non_null(strstr(e.msg, "preserved-memory-map"));
-	err_clear(&e);
-	n = fx_make(b, "kho-v4", 4, FX_MEM_MAP, NULL, 0);
-	assert_int_equal(validate(b, n, &e), -EBADMSG);
-	assert_non_null(strstr(e.msg, "4 bytes"));
-	err_clear(&e);
-	n = fx_make(b, "kho-v4", 8, 0, NULL, 0);
-	assert_int_equal(validate(b, n, &e), -EBADMSG);
-	assert_non_null(strstr(e.msg, "is 0"));
-	err_clear(&e);
-	n = fx_make(b, "kho-v4", 8, FX_MEM_MAP + 8, NULL, 0);
-	assert_int_equal(validate(b, n, &e), -EBADMSG);
+	refused(0, FX_MEM_MAP, NULL, 0, "preserved-memory-map");
+	refused(4, FX_MEM_MAP, NULL, 0, "4 bytes");
+	refused(8, 0, NULL, 0, "is 0");
+	refused(8, FX_MEM_MAP + 8, NULL, 0, NULL);
 }
 
 static void validate_rejects_subnode_without_blob_size(void **state)
@@ -210,21 +209,11 @@ static void validate_rejects_nested_and_duplicate_subnodes(void **state)
 	const struct fx_node wrap[] = {
 		{ .name = "x", .data = UINT64_MAX - 4, .size = 0x100 },
 	};
-	struct errbuf e = { 0 };
-	uint8_t b[4096];
-	size_t n;
 
 	(void)state;
-	n = fx_make(b, "kho-v4", 8, FX_MEM_MAP, nested, 1);
-	assert_int_equal(validate(b, n, &e), -EBADMSG);
-	assert_non_null(strstr(e.msg, "nested"));
-	err_clear(&e);
-	n = fx_make(b, "kho-v4", 8, FX_MEM_MAP, dup, 2);
-	assert_int_equal(validate(b, n, &e), -EBADMSG);
-	err_clear(&e);
-	n = fx_make(b, "kho-v4", 8, FX_MEM_MAP, wrap, 1);
-	assert_int_equal(validate(b, n, &e), -EBADMSG);
-	assert_non_null(strstr(e.msg, "wraps"));
+	refused(8, FX_MEM_MAP, nested, 1, "nested");
+	refused(8, FX_MEM_MAP, dup, 2, NULL);
+	refused(8, FX_MEM_MAP, wrap, 1, "wraps");
 }
 
 #define T_FLAT(f) cmocka_unit_test_setup_teardown(f, fx_setup_flat, fx_teardown)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The staleness record (kho_record.c). */
+/* The staleness record (kho_record.c), with and without --kho-blob edits. */
 #include <errno.h>
 #include <fcntl.h>
 #include <libfdt.h>
@@ -130,7 +130,80 @@ static void record_rejects_garbage(void **state)
 	assert_int_equal(kho_record_load(t->root, &r, &e), -EBADMSG);
 }
 
+static void blob_on_the_live_page_makes_a_copy_checked_for_staleness(void **state)
+{
+	struct fx_state *t = *state;
+	struct kho_request o = { .mode = KHO_AUTO, .nr_blobs = 1 };
+	const char *blob[1];
+	struct kho_handover *h = NULL;
+	struct kho_record r;
+	struct errbuf e = { 0 };
+	uint8_t live[KHO_DIGEST_SIZE], changed[4096];
+	char *s = fx_spec("mine", fx_put_file(t, "blob", 100));
+	const struct fx_kcore k = {
+		.kho_out_value = FX_FDT_VA, .fdt_page = changed,
+		.fdt_page_len = sizeof(changed),
+	};
+	int off;
+	uint64_t v = 0x999;
+
+	blob[0] = s;
+	o.blobs = blob;
+	fx_kho_root(t->root, t->fdt, t->fdt_len, 0);
+	assert_int_equal(kho_prepare(t->root, &o, &t->ram, &h, &e), 0);
+	assert_int_equal(h->source, KHO_SRC_LIVE);
+	assert_true(kho_hands_copy(h));
+	assert_int_equal(h->fdt_phys, 0);
+	assert_int_equal(h->fdt_size, h->fdt_len);
+	assert_true(fdt_subnode_offset(h->fdt, 0, "mine") >= 0);
+	sha256(t->fdt, t->fdt_len, live);
+	assert_true(h->has_base);
+	assert_memory_equal(h->base_digest, live, sizeof(live));
+
+	assert_int_equal(kho_record_save(t->root, h, &e), 0);
+	assert_int_equal(kho_record_load(t->root, &r, &e), 0);
+	assert_int_equal(r.source, KHO_SRC_LIVE);
+	assert_int_equal(kho_record_check(t->root, &r, &e), 0);
+	/* A subsystem changed the live FDT after the copy was taken. */
+	memcpy(changed, t->fdt, sizeof(changed));
+	off = fdt_subnode_offset(changed, 0, "LUO");
+	assert_int_equal(fdt_setprop_inplace(changed, off, "blob-size", &v, 8),
+			 0);
+	fx_write_kcore(t->root, &k);
+	assert_int_equal(kho_record_check(t->root, &r, &e), -ESTALE);
+	assert_non_null(strstr(e.msg, "--kho-blob"));
+	free(s);
+	kho_free(h);
+}
+
+static void blob_on_a_file_records_the_file_not_the_edit(void **state)
+{
+	struct fx_state *t = *state;
+	struct kho_request o = { .mode = KHO_AUTO, .nr_blobs = 1 };
+	const char *blob[1];
+	struct kho_handover *h = NULL;
+	struct kho_record r;
+	struct errbuf e = { 0 };
+	char fdt_path[512];
+	char *s = fx_spec("mine", fx_put_file(t, "blob", 100));
+
+	blob[0] = s;
+	o.blobs = blob;
+	fx_kho_root(t->root, t->fdt, t->fdt_len, 0);
+	fx_put(t->root, "k.fdt", t->fdt, t->fdt_len);
+	snprintf(fdt_path, sizeof(fdt_path), "%s/k.fdt", t->root);
+	o.fdt_file = fdt_path;
+	assert_int_equal(kho_prepare(t->root, &o, &t->ram, &h, &e), 0);
+	assert_int_equal(kho_record_save(t->root, h, &e), 0);
+	assert_int_equal(kho_record_load(t->root, &r, &e), 0);
+	/* Not stale just because what was handed over has one node more. */
+	assert_int_equal(kho_record_check(t->root, &r, &e), 0);
+	free(s);
+	kho_free(h);
+}
+
 #define T_FLAT(f) cmocka_unit_test_setup_teardown(f, fx_setup_flat, fx_teardown)
+#define T_QEMU(f) cmocka_unit_test_setup_teardown(f, fx_setup_qemu, fx_teardown)
 
 int main(void)
 {
@@ -138,6 +211,8 @@ int main(void)
 		T_FLAT(record_round_trips_and_debugfs_change_is_stale),
 		T_FLAT(record_of_a_file_goes_stale_when_file_or_kernel_change),
 		T_FLAT(record_rejects_garbage),
+		T_QEMU(blob_on_the_live_page_makes_a_copy_checked_for_staleness),
+		T_QEMU(blob_on_a_file_records_the_file_not_the_edit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -67,20 +67,18 @@ static void hex_digits_parse_and_stop(void **state)
 
 static void hex_lines_are_the_kernels_format_only(void **state)
 {
-	static const struct {
-		const char *text;
-		int err;
-		const char *why;
-	} bad[] = {
-		{ "", -ENODATA, "is empty" },
-		{ "0x1\n\n", -EBADMSG, "line 2 is not" },
-		{ "0x\n", -EBADMSG, "line 1 is not" },
-		{ "12\n", -EBADMSG, "line 1 is not" },
-		{ "0x1 \n", -EBADMSG, "line 1 is not" },
-		{ "0x1\n0X2\n", -EBADMSG, "line 2 is not" },
-		{ "0x1\n0x2\n0x3\n0x4\n", -E2BIG, "more than 3" },
-		{ "0x10000000000000000\n", -EBADMSG, "line 1 is not" },
+	/* Input, then what the error says; -EBADMSG unless noted. */
+	static const char *const bad[][2] = {
+		{ "", "is empty" },
+		{ "0x1\n\n", "line 2 is not" },
+		{ "0x\n", "line 1 is not" },
+		{ "12\n", "line 1 is not" },
+		{ "0x1 \n", "line 1 is not" },
+		{ "0x1\n0X2\n", "line 2 is not" },
+		{ "0x1\n0x2\n0x3\n0x4\n", "more than 3" },
+		{ "0x10000000000000000\n", "line 1 is not" },
 	};
+	int want;
 	struct errbuf e = { 0 };
 	uint64_t *v = NULL;
 	size_t nr = 9, i;
@@ -96,10 +94,11 @@ static void hex_lines_are_the_kernels_format_only(void **state)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err_clear(&e);
 		v = (uint64_t *)&nr;
-		if (hex_parse_lines(bad[i].text, strlen(bad[i].text), "t", 3,
-				    &v, &nr, &e) != bad[i].err ||
-		    !strstr(e.msg, bad[i].why))
-			fail_msg("\"%s\": \"%s\"", bad[i].text, e.msg);
+		want = !*bad[i][0] ? -ENODATA :
+		       strstr(bad[i][1], "more") ? -E2BIG : -EBADMSG;
+		if (hex_parse_lines(bad[i][0], strlen(bad[i][0]), "t", 3, &v,
+				    &nr, &e) != want || !strstr(e.msg, bad[i][1]))
+			fail_msg("\"%s\": \"%s\"", bad[i][0], e.msg);
 		assert_null(v);
 		assert_int_equal(nr, 0);
 	}
@@ -128,7 +127,9 @@ static void put(const char *root, const char *name, const char *text)
 
 static void hex_value_is_one_line_or_missing(void **state)
 {
+	static const char *const names[] = { "one", "two", "word" };
 	struct errbuf e = { 0 };
+	size_t i;
 	char *root = tmp_root();
 	char path[PATH_MAX];
 	uint64_t v = 0;
@@ -154,14 +155,24 @@ static void hex_value_is_one_line_or_missing(void **state)
 				 -ENOENT);
 		assert_true(e.err != 0);
 	}
-	snprintf(path, sizeof(path), "%s/one", root);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/two", root);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/word", root);
-	unlink(path);
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", root, names[i]);
+		unlink(path);
+	}
 	rmdir(root);
 	free(root);
+}
+
+static void random_fill_fills(void **state)
+{
+	uint8_t a[64] = { 0 }, b[64] = { 0 }, zero[64] = { 0 };
+
+	(void)state;
+	assert_int_equal(random_fill(a, sizeof(a)), 0);
+	assert_int_equal(random_fill(b, sizeof(b)), 0);
+	/* 2^-512 to fail by chance. */
+	assert_memory_not_equal(a, zero, sizeof(a));
+	assert_memory_not_equal(a, b, sizeof(a));
 }
 
 static void full_reads_and_writes_outlast_short_transfers(void **state)
@@ -214,18 +225,6 @@ static void pread_full_reads_at_an_offset(void **state)
 	unlink(path);
 	rmdir(root);
 	free(root);
-}
-
-static void random_fill_fills(void **state)
-{
-	uint8_t a[64] = { 0 }, b[64] = { 0 }, zero[64] = { 0 };
-
-	(void)state;
-	assert_int_equal(random_fill(a, sizeof(a)), 0);
-	assert_int_equal(random_fill(b, sizeof(b)), 0);
-	/* 2^-512 to fail by chance. */
-	assert_memory_not_equal(a, zero, sizeof(a));
-	assert_memory_not_equal(a, b, sizeof(a));
 }
 
 int main(void)
