@@ -163,6 +163,20 @@ static int read_live_page(const char *root, const struct kcore *k,
 	return ret;
 }
 
+/* The FDT is a page of its own: its address (@phys or virtual) says so. */
+static int check_page(uint64_t addr, size_t psz, bool phys, struct errbuf *e)
+{
+	if (!(addr & (psz - 1)))
+		return 0;
+	if (phys)
+		return err_set(e, -EBADMSG,
+			       "/proc/kcore maps the KHO FDT to 0x%llx, not page aligned",
+			       (unsigned long long)addr);
+	return err_set(e, -EBADMSG,
+		       "kho_out.fdt (0x%llx) is not page aligned: not a KHO FDT page",
+		       (unsigned long long)addr);
+}
+
 int kho_read_live_fdt(const char *root, struct kho_fdt_src *f,
 		      struct errbuf *e)
 {
@@ -187,21 +201,13 @@ int kho_read_live_fdt(const char *root, struct kho_fdt_src *f,
 			      "kho_out.fdt is NULL: KHO did not initialise in the running kernel");
 		goto out;
 	}
-	if (fdt_va & (psz - 1)) {
-		ret = err_set(e, -EBADMSG,
-			      "kho_out.fdt (0x%llx) is not page aligned: not a KHO FDT page",
-			      (unsigned long long)fdt_va);
-		goto out;
-	}
-	ret = kcore_virt_to_phys(&k, fdt_va, &pa, e);
+	ret = check_page(fdt_va, psz, false, e);
+	if (!ret)
+		ret = kcore_virt_to_phys(&k, fdt_va, &pa, e);
+	if (!ret)
+		ret = check_page(pa, psz, true, e);
 	if (ret)
 		goto out;
-	if (pa & (psz - 1)) {
-		ret = err_set(e, -EBADMSG,
-			      "/proc/kcore maps the KHO FDT to 0x%llx, not page aligned",
-			      (unsigned long long)pa);
-		goto out;
-	}
 	page = malloc(psz);
 	if (!page) {
 		ret = err_set(e, -ENOMEM, "out of memory reading the KHO FDT");

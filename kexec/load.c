@@ -150,17 +150,6 @@ out:
 	return err;
 }
 
-/* What the segments take, page-rounded: the KHO core weighs it against scratch. */
-static uint64_t plan_bytes(const struct plan *p)
-{
-	uint64_t n = 0;
-	size_t i;
-
-	for (i = 0; i < p->nr; i++)
-		n += p->seg[i].memsz;
-	return n;
-}
-
 static int read_inputs(struct kexec_load *l, const struct kexec_opts *o,
 		       struct errbuf *e)
 {
@@ -245,7 +234,12 @@ int load_prepare(struct kexec_load *l, const struct kexec_opts *o,
 					       &l->sysmem, o->force, e);
 	if (err)
 		return err;
-	return kho_finish(l->kho, plan_bytes(&l->plan), e);
+	/*
+	 * What the segments take, page-rounded: every one lies in the
+	 * allowed ranges, none overlaps another.
+	 */
+	return kho_finish(l->kho, memmap_total(&l->plan.allowed, MEM_RAM) -
+					  plan_free_bytes(&l->plan), e);
 }
 
 void *load_own(struct kexec_load *l, void *buf)

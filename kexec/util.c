@@ -151,17 +151,31 @@ int read_hex_value(const char *root, const char *path, uint64_t *v,
 	return 0;
 }
 
-static ssize_t io_full(int fd, void *buf, size_t len, uint64_t off, bool at)
+enum io_op { IO_READ, IO_PREAD, IO_WRITE, IO_RANDOM };
+
+/* The one EINTR loop: @op until @len bytes, or end of file for reads. */
+static ssize_t io_full(enum io_op op, int fd, void *buf, size_t len,
+		       uint64_t off)
 {
+	char *p = buf;
 	size_t done = 0;
 	ssize_t n;
 
 	while (done < len) {
-		if (at)
-			n = pread(fd, (char *)buf + done, len - done,
-				  (off_t)(off + done));
-		else
-			n = read(fd, (char *)buf + done, len - done);
+		switch (op) {
+		case IO_READ:
+			n = read(fd, p + done, len - done);
+			break;
+		case IO_PREAD:
+			n = pread(fd, p + done, len - done, (off_t)(off + done));
+			break;
+		case IO_WRITE:
+			n = write(fd, p + done, len - done);
+			break;
+		default:
+			n = getrandom(p + done, len - done, 0);
+			break;
+		}
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -175,44 +189,29 @@ static ssize_t io_full(int fd, void *buf, size_t len, uint64_t off, bool at)
 
 ssize_t read_full(int fd, void *buf, size_t len)
 {
-	return io_full(fd, buf, len, 0, false);
+	return io_full(IO_READ, fd, buf, len, 0);
 }
 
 ssize_t pread_full(int fd, void *buf, size_t len, uint64_t off)
 {
-	return io_full(fd, buf, len, off, true);
+	return io_full(IO_PREAD, fd, buf, len, off);
 }
 
 int write_full(int fd, const void *buf, size_t len)
 {
-	const char *p = buf;
-	ssize_t n;
+	ssize_t n = io_full(IO_WRITE, fd, (void *)buf, len, 0);
 
-	while (len) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= n;
-	}
-	return 0;
+	if (n < 0)
+		return (int)n;
+	/* write(2) returns 0 only for a zero count: cannot happen here. */
+	return (size_t)n == len ? 0 : -EIO;
 }
 
 int random_fill(void *buf, size_t len)
 {
-	uint8_t *p = buf;
-	ssize_t n;
+	ssize_t n = io_full(IO_RANDOM, -1, buf, len, 0);
 
-	while (len) {
-		n = getrandom(p, len, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= n;
-	}
-	return 0;
+	if (n < 0)
+		return (int)n;
+	return (size_t)n == len ? 0 : -EIO;
 }

@@ -369,3 +369,14 @@ uint64_t fx_prop_u64(const void *fdt, const char *node, const char *prop)
 	memcpy(&v, p, 8);
 	return v;
 }
+
+int fx_add_blob(struct fx_state *t, struct kho_handover *h, const char *name,
+		size_t len, struct errbuf *e)
+{
+	char *spec = fx_spec(name, fx_put_file(t, "blob", len));
+	const char *const specs[] = { spec };
+	int ret = kho_add_blobs(h, specs, 1, e);
+
+	free(spec);
+	return ret;
+}

@@ -104,6 +104,9 @@ int fx_prepare(struct fx_state *t, enum kho_mode mode, const char *file,
 const char *fx_put_file(struct fx_state *t, const char *name, size_t len);
 /* A handover of a copy of the kernel-like FDT, as --kho-fdt makes. */
 struct kho_handover *fx_file_handover(const struct fx_state *t);
+/* kho_add_blobs() of one blob @name, a file of @len pattern bytes. */
+int fx_add_blob(struct fx_state *t, struct kho_handover *h, const char *name,
+		size_t len, struct errbuf *e);
 /* "NAME=PATH", malloc'd. */
 char *fx_spec(const char *name, const char *path);
 /* The u64 @prop of root subnode @node (NULL: the root itself). */

@@ -357,10 +357,8 @@ static void finish_refuses_blobs_or_map_the_arch_did_not_place(void **state)
 	struct fx_state *t = *state;
 	struct kho_handover *h = fx_file_handover(t);
 	struct errbuf e = { 0 };
-	char *s = fx_spec("mine", fx_put_file(t, "blob", 10));
-	const char *specs[] = { s };
 
-	assert_int_equal(kho_add_blobs(h, specs, 1, &e), 0);
+	assert_int_equal(fx_add_blob(t, h, "mine", 10, &e), 0);
 	assert_int_equal(kho_finish(h, 0, &e), -ENOSYS);
 	assert_non_null(strstr(e.msg, "--kho-blob mine was not placed"));
 	assert_int_equal(kho_set_blob_phys(h, 0, 0x200000, &e), 0);
@@ -371,7 +369,6 @@ static void finish_refuses_blobs_or_map_the_arch_did_not_place(void **state)
 	h->mem_map = KHO_MEM_MAP_PLACEHOLDER;
 	assert_int_equal(kho_finish(h, 0, &e), -ENOSYS);
 	assert_non_null(strstr(e.msg, "empty preserved-memory map"));
-	free(s);
 	kho_free(h);
 }
 

@@ -79,16 +79,13 @@ static void blob_name_taken_by_a_subsystem_is_refused(void **state)
 	struct fx_state *t = *state;
 	struct kho_handover *h = fx_file_handover(t);
 	struct errbuf e = { 0 };
-	char *s = fx_spec("kho_test", fx_put_file(t, "blob", 10));
-	const char *specs[] = { s };
 
-	assert_int_equal(kho_add_blobs(h, specs, 1, &e), -EEXIST);
+	assert_int_equal(fx_add_blob(t, h, "kho_test", 10, &e), -EEXIST);
 	assert_non_null(strstr(e.msg, "already has a node \"kho_test\""));
 	/* Nothing changed. */
 	assert_false(h->edited);
 	assert_null(h->blobs);
 	assert_memory_equal(h->fdt, t->fdt, t->fdt_len);
-	free(s);
 	kho_free(h);
 }
 
@@ -102,14 +99,11 @@ static void blob_name_matching_a_unit_address_node_is_refused(void **state)
 				  .nr_nodes = 1 };
 	struct kho_handover *h = fx_file_handover(t);
 	struct errbuf e = { 0 };
-	char *s = fx_spec("foo", fx_put_file(t, "blob", 10));
-	const char *specs[] = { s };
 
 	/* The kernel's fdt_subnode_offset("foo") would find "foo@1". */
 	h->fdt_len = h->fdt_size = fx_make_fdt(h->fdt, t->fdt_len, &f);
-	assert_int_equal(kho_add_blobs(h, specs, 1, &e), -EEXIST);
+	assert_int_equal(fx_add_blob(t, h, "foo", 10, &e), -EEXIST);
 	assert_non_null(strstr(e.msg, "foo@1"));
-	free(s);
 	kho_free(h);
 }
 
