@@ -13,6 +13,7 @@
 
 #include "errbuf.h"
 #include "fsroot.h"
+#include "util.h"
 
 /*
  * A ".." component would let a path from a hostile source (a sysfs
@@ -133,11 +134,8 @@ static int read_fd(int fd, size_t max, size_t hint, char **out, size_t *outlen)
 			}
 			buf = nbuf;
 		}
-		n = read(fd, buf + len, room - len);
+		n = read_full(fd, buf + len, room - len);
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			n = -errno;
 			free(buf);
 			return n;
 		}

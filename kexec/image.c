@@ -1,37 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/* Which of the arch's image types a kernel file is (arch.h). */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "kexec.h"
-#include "kho.h"
-
-void *load_own(struct kexec_load *l, void *buf)
-{
-	if (!buf)
-		return NULL;
-	/* The array is sized for every segment twice over; running out is a bug. */
-	if (l->nr_owned >= sizeof(l->owned) / sizeof(l->owned[0]))
-		abort();
-	l->owned[l->nr_owned++] = buf;
-	return buf;
-}
-
-void load_free(struct kexec_load *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->nr_owned; i++)
-		free(l->owned[i]);
-	l->nr_owned = 0;
-	unmap_file(&l->kernel_file);
-	unmap_file(&l->initrd_file);
-	l->kernel = l->initrd = NULL;
-	kho_free(l->kho);
-	l->kho = NULL;
-	plan_free(&l->plan);
-	memmap_free(&l->sysmem);
-}
+#include "arch.h"
+#include "errbuf.h"
 
 int image_type_find(const char *name, const void *buf, size_t len,
 		    const struct image_type **type, struct errbuf *e)

@@ -9,6 +9,7 @@
 #include "errbuf.h"
 #include "fsroot.h"
 #include "kallsyms.h"
+#include "util.h"
 
 #define KALLSYMS_PATH "/proc/kallsyms"
 /*
@@ -17,17 +18,6 @@
  */
 #define KALLSYMS_LINE_MAX 1024
 #define KALLSYMS_CHUNK 65536
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 int kallsyms_parse_line(const char *line, size_t len, uint64_t *addr,
 			char *type, const char **sym, size_t *sym_len,
@@ -38,7 +28,7 @@ int kallsyms_parse_line(const char *line, size_t len, uint64_t *addr,
 	int d;
 
 	/* The kernel prints %px: exactly the pointer width, no prefix. */
-	while (i < len && (d = hexval(line[i])) >= 0) {
+	while (i < len && (d = hex_digit((unsigned char)line[i])) >= 0) {
 		if (i >= 16)
 			return -EINVAL;
 		v = v << 4 | (uint64_t)d;
@@ -141,13 +131,11 @@ int kallsyms_lookup_fd(int fd, const char *what, const char *name,
 	if (!buf)
 		return err_set(e, -ENOMEM, "out of memory reading %s", what);
 	for (;;) {
-		n = read(fd, buf + fill, KALLSYMS_CHUNK - fill);
-		if (n < 0 && errno == EINTR)
-			continue;
+		n = read_full(fd, buf + fill, KALLSYMS_CHUNK - fill);
 		if (n < 0) {
-			ret = -errno;
+			ret = n;
 			err_set(e, ret, "cannot read %s: %s", what,
-				strerror(errno));
+				strerror(-ret));
 			goto out;
 		}
 		if (n == 0)

@@ -11,6 +11,7 @@
 #include "errbuf.h"
 #include "fsroot.h"
 #include "kcore.h"
+#include "util.h"
 
 #if defined(__x86_64__)
 #define KCORE_MACHINE EM_X86_64
@@ -27,23 +28,14 @@
 /* File offsets go to pread(), which takes a signed off_t. */
 #define KCORE_MAX_OFFSET ((uint64_t)INT64_MAX)
 
-static int pread_full(int fd, void *buf, size_t n, uint64_t off)
+/* All @n bytes at @off: a short read means the file is not what it says. */
+static int pread_exact(int fd, void *buf, size_t n, uint64_t off)
 {
-	size_t done = 0;
-	ssize_t r;
+	ssize_t r = pread_full(fd, buf, n, off);
 
-	while (done < n) {
-		r = pread(fd, (char *)buf + done, n - done,
-			  (off_t)(off + done));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			return -EIO;
-		done += r;
-	}
-	return 0;
+	if (r < 0)
+		return (int)r;
+	return (size_t)r == n ? 0 : -EIO;
 }
 
 static int check_ehdr(const Elf64_Ehdr *eh, const char *what,
@@ -129,7 +121,7 @@ int kcore_open_fd(struct kcore *k, int fd, const char *what,
 	memset(k, 0, sizeof(*k));
 	k->fd = -1;
 	k->what = what;
-	ret = pread_full(fd, &eh, sizeof(eh), 0);
+	ret = pread_exact(fd, &eh, sizeof(eh), 0);
 	if (ret == -EIO)
 		return err_set(e, -ENOEXEC, "%s is too short for an ELF header",
 			       what);
@@ -146,7 +138,7 @@ int kcore_open_fd(struct kcore *k, int fd, const char *what,
 		ret = err_set(e, -ENOMEM, "out of memory reading %s", what);
 		goto out;
 	}
-	ret = pread_full(fd, ph, eh.e_phnum * sizeof(*ph), eh.e_phoff);
+	ret = pread_exact(fd, ph, eh.e_phnum * sizeof(*ph), eh.e_phoff);
 	if (ret == -EIO)
 		ret = err_set(e, -ENOEXEC,
 			      "%s ends inside its %u program headers", what,
@@ -220,7 +212,7 @@ int kcore_read(const struct kcore *k, uint64_t va, void *buf, size_t n,
 		return err_set(e, -EFAULT,
 			       "%s has no segment holding 0x%zx bytes at 0x%llx",
 			       k->what, n, (unsigned long long)va);
-	ret = pread_full(k->fd, buf, n, s->offset + (va - s->vaddr));
+	ret = pread_exact(k->fd, buf, n, s->offset + (va - s->vaddr));
 	if (ret == -EIO)
 		return err_set(e, ret,
 			       "%s ends before 0x%llx, the data of 0x%llx",

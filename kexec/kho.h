@@ -3,93 +3,62 @@
 #define KEXEC_KHO_H
 
 /*
- * Kexec HandOver, arch-neutral part: where the KHO FDT comes from, the
- * scratch layout, validation, and the policy that turns scratch into the
- * only ranges segments may use. How the FDT reaches the next kernel
- * (x86 setup_data, arm64 /chosen) is kexec/arch/<arch>/kho.c.
+ * Kexec HandOver, arch-neutral part: the policy that decides whether
+ * and what to hand over, and turns scratch into the only ranges segments
+ * may use. Its pieces have their own headers: kho_fdt.h (the ABI
+ * checks), kho_source.h (where the FDT comes from), kho_scratch.h,
+ * kho_blob.h (--kho-blob) and kho_record.h (staleness). How the FDT
+ * reaches the next kernel (x86 setup_data, arm64 /chosen) is
+ * kexec/arch/<arch>/kho.c. Nothing here knows the command line: the
+ * loader fills a struct kho_request.
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kho_blob.h"
+#include "kho_fdt.h"
+#include "kho_record.h"
+#include "kho_scratch.h"
+#include "kho_source.h"
 #include "memmap.h"
 
 struct errbuf;
-struct kexec_opts;
 
-#define KHO_DEBUGFS "/sys/kernel/debug/kho"
-#define KHO_OUT_FDT KHO_DEBUGFS "/out/fdt"
-#define KHO_SCRATCH_PHYS KHO_DEBUGFS "/out/scratch_phys"
-#define KHO_SCRATCH_LEN KHO_DEBUGFS "/out/scratch_len"
-
-/*
- * The kernel's FDT is one page; an --kho-fdt file may be bigger but not
- * without bound. More scratch regions than this would mean over a
- * thousand NUMA nodes: garbage.
- */
-#define KHO_FDT_MAX (1U << 20)
-#define KHO_MAX_SCRATCH 1024
-#define KHO_MAX_SUBNODES 1024
-
-/*
- * What "kho-inject new" writes as preserved-memory-map when it has no
- * real map to point at: non-zero and page aligned, so the FDT validates,
- * and above any physical address. Only a --kho-scratch handover may take
- * such an FDT, and it replaces the value with an empty map of its own.
- */
-#define KHO_MEM_MAP_PLACEHOLDER 0xfffffffffffff000ULL
-
-/*
- * --kho-blob: each file at most KHO_BLOB_MAX, all of them together at
- * most KHO_BLOBS_TOTAL_MAX (the copies take the next kernel's memory for
- * good). Names are what the next kernel's debugfs shows.
- */
-#define KHO_BLOB_MAX (64U << 20)
-#define KHO_BLOBS_TOTAL_MAX (128U << 20)
-#define KHO_BLOB_NAME_MAX 63
-
-/*
- * Scratch the loader chooses itself (--kho-scratch). The next kernel
- * gives scratch to its page allocator as CMA pageblocks and frees memory
- * in MAX_PAGE_ORDER blocks, so it sizes and aligns its own scratch to
- * SCRATCH_ALIGNMENT_BYTES (4 MiB with 4 KiB pages); so do we. Region [0]
- * serves memblock_alloc_low() (swiotlb, ...): below ARCH_LOW_ADDRESS_LIMIT,
- * 4 GiB on x86 and on arm64 without a smaller DMA zone.
- */
-#define KHO_SCRATCH_GRANULE (4ULL << 20)
-#define KHO_LOWMEM_LIMIT (1ULL << 32)
-/* The sizing rule; see kho_scratch_budget(). */
-#define KHO_BUDGET_BASE (64ULL << 20)
-#define KHO_BUDGET_SWIOTLB (64ULL << 20)
-#define KHO_BUDGET_RAM_DIV 50	/* 2% of RAM: struct pages are 1.6% */
-
-/* Where load leaves what it handed over, for exec to check staleness. */
-#define KHO_RECORD_DIR "/run/kexec-kho"
-#define KHO_RECORD KHO_RECORD_DIR "/loaded"
-#define KHO_DIGEST_SIZE 32	/* SHA-256 */
-
-/* Mirrors struct kho_scratch of the kernel: the array handed over. */
-struct kho_scratch {
-	uint64_t addr;
-	uint64_t size;
-};
-_Static_assert(sizeof(struct kho_scratch) == 16, "kho_scratch");
-
-/* One --kho-blob NAME=FILE. */
-struct kho_blob {
-	char name[KHO_BLOB_NAME_MAX + 1];
-	char seg_name[KHO_BLOB_NAME_MAX + 16];	/* "kho-blob NAME", for plans */
-	void *data;
-	size_t size;
-	uint64_t phys;		/* set by the arch code once placed */
+enum kho_mode {
+	KHO_AUTO,		/* hand over when the running kernel has KHO on */
+	KHO_REQUIRE,		/* --kho */
+	KHO_OFF,		/* --no-kho */
 };
 
-enum kho_fdt_source {
-	KHO_SRC_NONE,
-	KHO_SRC_LIVE,		/* the kernel's own page, found via kcore */
-	KHO_SRC_DEBUGFS,	/* a complete out/fdt copy */
-	KHO_SRC_FILE,		/* --kho-fdt */
+/* What the caller asks of kho_prepare(). */
+struct kho_request {
+	enum kho_mode mode;
+	const char *fdt_file;		/* --kho-fdt, or NULL */
+	const char *const *blobs;	/* --kho-blob NAME=FILE */
+	size_t nr_blobs;
+	/*
+	 * --kho-scratch: hand over from a kernel without KHO, with these
+	 * scratch regions ([0] low memory, [1] global, [2..] more), or
+	 * sized by the loader (scratch_auto).
+	 */
+	const struct kho_scratch_spec *scratch;
+	size_t nr_scratch;
+	bool scratch_auto;
+	/*
+	 * What the kernel and initrd segments will take, estimated before
+	 * the image is parsed (the arch knows its formats' growth): sizes
+	 * scratch_auto. The FDT, blobs and slack are added here.
+	 */
+	uint64_t load_bytes;
 };
+
+/* Whether @r asks for --kho-scratch (entries or auto). */
+bool kho_request_own_scratch(const struct kho_request *r);
+
+/* Things the user should hear about that did not stop the load. */
+#define KHO_MAX_WARNINGS 4
+#define KHO_WARNING_SIZE 256
 
 struct kho_handover {
 	enum kho_fdt_source source;
@@ -124,8 +93,9 @@ struct kho_handover {
 	/* Why earlier sources were not used, for -d and the final error. */
 	char why_not_live[256];
 	char why_not_debugfs[256];
-	/* Something the user should hear about that did not stop us. */
-	char warning[256];
+	/* In the order they arose; more than KHO_MAX_WARNINGS are dropped. */
+	char warnings[KHO_MAX_WARNINGS][KHO_WARNING_SIZE];
+	size_t nr_warnings;
 
 	/*
 	 * --kho-blob: the files, placed by the arch code in memory the next
@@ -156,54 +126,8 @@ struct kho_handover {
 /* Whether the next kernel gets a copy of fdt, not the live page. */
 bool kho_hands_copy(const struct kho_handover *h);
 
-/*
- * 1 when the running kernel has KHO on (debugfs kho/out/scratch_phys
- * exists), 0 if not. A kernel booted with kho=off (or a kdump kernel)
- * creates no kho/ directory at all. With root "/" and debugfs not
- * mounted, mounts it on /sys/kernel/debug first; a kernel without
- * debugfs (ENODEV) counts as "no KHO" since nothing could be read.
- */
-int kho_running(const char *root, struct errbuf *e);
-
-/*
- * Parse out/scratch_phys and out/scratch_len: hex lines, same count,
- * page aligned, inside RAM of @sysmem (not checked when NULL), no
- * overlaps. Zero-length entries are kept (the next kernel expects the
- * array as it was).
- */
-int kho_read_scratch(const char *root, const struct mem_map *sysmem,
-		     struct kho_scratch **s, size_t *nr, struct errbuf *e);
-
-/*
- * Find the live FDT page through /proc/kallsyms (&kho_out) and
- * /proc/kcore (kho_out.fdt, then the page and its physical address).
- * The page must be read the same twice in a row, validate, and, when
- * out/fdt exists, start with exactly its bytes: both are reads of the
- * same memory, so a difference means a wrong page (-EIO). Fills
- * fdt (a snapshot of totalsize bytes), fdt_phys, fdt_size = page size.
- */
-int kho_read_live_fdt(const char *root, struct kho_handover *h,
-		      struct errbuf *e);
-
-/*
- * out/fdt, only when complete: the kernel sizes the file once, at init,
- * so a file shorter than the header's totalsize is a truncated prefix
- * (-ENODATA; -EBADMSG is for a file that is not a valid KHO FDT). A
- * longer file is accepted and cut to totalsize: subtrees removed after
- * init shrink the FDT, and the file still shows all of it.
- */
-int kho_read_debugfs_fdt(const char *root, struct kho_handover *h,
-			 struct errbuf *e);
-
-/*
- * The ABI checks a next kernel makes and a few it doesn't: FDT header
- * and structure, root compatible "kho-v<N>", preserved-memory-map a
- * non-zero u64, every subnode's preserved-data/blob-size u64 pairs.
- * Fills compatible and mem_map when they are non-NULL.
- */
-int kho_validate_fdt(const void *fdt, size_t len, char *compatible,
-		     size_t compatible_size, uint64_t *mem_map,
-		     struct errbuf *e);
+/* Move the FDT @f read into @h (replacing any); @f keeps no bytes. */
+void kho_take_fdt(struct kho_handover *h, struct kho_fdt_src *f);
 
 /*
  * The whole policy: decide whether to hand over (--kho, --no-kho, auto),
@@ -212,69 +136,38 @@ int kho_validate_fdt(const void *fdt, size_t len, char *compatible,
  * (no subnodes of its own) gets an empty map and the loader's scratch.
  * A file holding KHO_MEM_MAP_PLACEHOLDER is refused otherwise.
  * *out is NULL when not handing over.
+ * Errors: those of kho_running(), -EBUSY (--kho-scratch but the kernel
+ * has KHO), -ENOENT (--kho, --kho-fdt or --kho-blob but no KHO),
+ * -ENOSPC (no non-empty scratch), -ENODATA (no usable FDT source),
+ * -EINVAL (a file not fit for this handover), and those of the readers,
+ * kho_read_scratch(), kho_choose_scratch() and kho_add_blobs().
  */
-int kho_prepare(const char *root, const struct kexec_opts *o,
+int kho_prepare(const char *root, const struct kho_request *r,
 		const struct mem_map *sysmem, struct kho_handover **out,
 		struct errbuf *e);
 
 /*
  * The non-empty scratch regions as MEM_RAM ranges: the placement policy.
  * @out must be empty (zero-initialised); it comes back normalised.
+ * Errors: those of memmap_add() (-ENOMEM, -E2BIG).
  */
 int kho_allowed_ranges(const struct kho_handover *h, struct mem_map *out);
 
 void kho_free(struct kho_handover *h);
 
 /*
- * Read each "NAME=FILE" of @specs (KHO_BLOB_MAX bytes at most, not
- * empty) and add a node NAME to a copy of h->fdt with preserved-data 0
- * (set once placed) and blob-size. NAME is 1..KHO_BLOB_NAME_MAX of
- * [A-Za-z0-9,._+-] and must not name a node the FDT has (-EEXIST).
+ * For the arch code: the empty map page will be at @phys (h->fdt and,
+ * when not NULL, the copy @fdt_copy being handed over are updated).
+ * Errors: -EINVAL (no empty map to place, @phys 0 or misaligned).
  */
-int kho_add_blobs(struct kho_handover *h, const char *const *specs,
-		  size_t nr, struct errbuf *e);
-
-/*
- * The sizing rule for scratch the loader chooses. The next kernel
- * allocates only from scratch until its page allocator runs: page
- * tables, struct pages (64 bytes per 4 KiB page, 1.6% of RAM), per-CPU
- * areas, the log buffer, ACPI tables, and swiotlb's 64 MiB below 4 GiB
- * when RAM reaches above 4 GiB. The budget left free after the segments
- * is KHO_BUDGET_BASE + RAM / KHO_BUDGET_RAM_DIV (+ KHO_BUDGET_SWIOTLB
- * with RAM above 4 GiB). The kernel's own rule (200% of what memblock
- * reserved for the kernel at boot) cannot be computed from user space.
- */
-uint64_t kho_scratch_budget(const struct mem_map *sysmem);
-
-/*
- * The scratch array for --kho-scratch in @o, inside RAM of @sysmem.
- * "auto": [0] below 4 GiB of @load_bytes (an estimate of the segments)
- * + KHO_BUDGET_BASE (+ swiotlb), [1] anywhere of RAM / 50: together
- * @load_bytes + kho_scratch_budget(). Explicit entries: sizes rounded up
- * to KHO_SCRATCH_GRANULE, given addresses aligned to it, at or above
- * 1 MiB, [0] below KHO_LOWMEM_LIMIT. Regions without an address are
- * put top-down (in index order, after the ones with one), none overlaps
- * another, all lie in RAM.
- */
-int kho_choose_scratch(const struct kexec_opts *o,
-		       const struct mem_map *sysmem, uint64_t load_bytes,
-		       struct kho_scratch **s, size_t *nr, struct errbuf *e);
-
-/*
- * For the arch code: blob @i was placed at @phys (its node in h->fdt
- * is updated); the empty map page will be at @phys (h->fdt and, when
- * not NULL, the copy @fdt_copy being handed over are updated).
- */
-int kho_set_blob_phys(struct kho_handover *h, size_t i, uint64_t phys,
-		      struct errbuf *e);
 int kho_set_mem_map(struct kho_handover *h, void *fdt_copy, uint64_t phys,
 		    struct errbuf *e);
 
 /*
  * When handing over in the running kernel's own scratch (not
  * --kho-scratch): refuse a load leaving @scratch_free below what the next
- * kernel surely needs for its early allocations (unless @force), warn
- * (h->warning) below what it probably needs.
+ * kernel surely needs for its early allocations (-ENOSPC unless @force),
+ * warn below what it probably needs.
  */
 int kho_check_kernel_scratch(struct kho_handover *h, uint64_t scratch_free,
 			     const struct mem_map *sysmem, bool force,
@@ -286,47 +179,11 @@ int kho_check_kernel_scratch(struct kho_handover *h, uint64_t scratch_free,
  * the scratch (--kho-scratch), at least scratch_need bytes of it stay free
  * once the segments (@seg_bytes, page-rounded) are in for the next
  * kernel's early allocations: an error when the loader chose the sizes, a
- * warning (h->warning) when the user did.
+ * warning when the user did. @h NULL is no handover: 0.
+ * Errors: -ENOSYS (this arch did not place a blob or the map), -EINVAL
+ * (the placeholder would be handed over), -ENOSPC (auto scratch too small).
  */
 int kho_finish(struct kho_handover *h, uint64_t seg_bytes,
 	       struct errbuf *e);
-
-/*
- * Staleness of a handed-over copy. The FDT handed over as a copy is a
- * snapshot: if a subsystem adds or removes a subtree between load and
- * exec the copy lies. Load saves a record of what it handed over; exec
- * checks it. A LIVE handover is never stale (the next kernel reads the
- * page itself).
- */
-struct kho_record {
-	enum kho_fdt_source source;
-	char path[1024];			/* h->src_path */
-	uint8_t digest[KHO_DIGEST_SIZE];	/* of the bytes handed over */
-	bool has_base;
-	uint8_t base_digest[KHO_DIGEST_SIZE];	/* kernel FDT at load */
-};
-
-/* SHA-256 of the FDT bytes (h->fdt, h->fdt_len). */
-int kho_digest(const struct kho_handover *h, uint8_t out[KHO_DIGEST_SIZE]);
-
-/* Write <root>/run/kexec-kho/loaded (atomically, creating the dir). */
-int kho_record_save(const char *root, const struct kho_handover *h,
-		    struct errbuf *e);
-
-/* -ENOENT when there is no record (nothing loaded, or not with KHO). */
-int kho_record_load(const char *root, struct kho_record *r,
-		    struct errbuf *e);
-
-/*
- * 0 when what was handed over still describes the running kernel;
- * -ESTALE with the reason when not; other errors when it cannot tell.
- * DEBUGFS: out/fdt re-read and hashed. FILE: the file re-hashed, and the
- * kernel's own FDT compared with the one seen at load when there was one.
- */
-int kho_record_check(const char *root, const struct kho_record *r,
-		     struct errbuf *e);
-
-/* Remove the record (unload); no record is not an error. */
-int kho_record_clear(const char *root, struct errbuf *e);
 
 #endif

@@ -3,10 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch.h"
 #include "fsroot.h"
-#include "kexec.h"
 #include "kho.h"
 #include "load.h"
+#include "options.h"
 
 /* Words of the running kernel's command line that must not be carried over. */
 static bool drop_reused_word(const char *w, size_t n)
@@ -95,8 +96,8 @@ int build_cmdline(const char *root, const struct kexec_opts *o, char **out,
  * --mem-min/--mem-max and KHO both narrow where segments may go; applying
  * them to the allowed set keeps every image loader unaware of either.
  */
-static int clip_allowed(const struct mem_map *in, uint64_t min, uint64_t max,
-			struct mem_map *out)
+int load_clip_allowed(const struct mem_map *in, uint64_t min, uint64_t max,
+		      struct mem_map *out)
 {
 	size_t i;
 	int err;
@@ -131,7 +132,7 @@ static int setup_allowed(struct kexec_load *l, const struct kexec_opts *o,
 		err = memmap_filter(&l->sysmem, MEM_RAM, &base);
 	if (err)
 		goto out;
-	err = clip_allowed(&base, o->mem_min, o->mem_max, &clipped);
+	err = load_clip_allowed(&base, o->mem_min, o->mem_max, &clipped);
 	if (err)
 		goto out;
 	if (!clipped.nr) {
@@ -147,17 +148,6 @@ out:
 	memmap_free(&base);
 	memmap_free(&clipped);
 	return err;
-}
-
-/* What the segments take, page-rounded: the KHO core weighs it against scratch. */
-static uint64_t plan_bytes(const struct plan *p)
-{
-	uint64_t n = 0;
-	size_t i;
-
-	for (i = 0; i < p->nr; i++)
-		n += p->seg[i].memsz;
-	return n;
 }
 
 static int read_inputs(struct kexec_load *l, const struct kexec_opts *o,
@@ -185,15 +175,34 @@ static int read_inputs(struct kexec_load *l, const struct kexec_opts *o,
 	return 0;
 }
 
+void load_kho_request(const struct kexec_opts *o, uint64_t load_bytes,
+		      struct kho_request *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->mode = o->kho;
+	r->fdt_file = o->kho_fdt;
+	r->blobs = o->kho_blob;
+	r->nr_blobs = o->nr_kho_blobs;
+	r->scratch = o->kho_scratch;
+	r->nr_scratch = o->nr_kho_scratch;
+	r->scratch_auto = o->kho_scratch_auto;
+	r->load_bytes = load_bytes;
+}
+
 int load_prepare(struct kexec_load *l, const struct kexec_opts *o,
 		 const char *root, struct errbuf *e)
 {
 	const struct image_type *type;
+	struct kho_request kr;
 	int err;
 
-	l->opts = o;
 	l->root = root;
 	l->err = e;
+	l->dtb = o->dtb;
+	l->checksum = o->checksum < 0 ? LOAD_CHECKSUM_DEFAULT :
+		      o->checksum ? LOAD_CHECKSUM_ON : LOAD_CHECKSUM_OFF;
+	l->force = o->force;
+	l->corrupt = o->corrupt;
 
 	err = read_inputs(l, o, e);
 	if (err)
@@ -204,7 +213,10 @@ int load_prepare(struct kexec_load *l, const struct kexec_opts *o,
 	err = memmap_read(root, &l->sysmem, e);
 	if (err)
 		return err;
-	err = kho_prepare(root, o, &l->sysmem, &l->kho, e);
+	/* Scratch is sized before the image is parsed: the arch guesses. */
+	load_kho_request(o, type->kernel_growth * (uint64_t)l->kernel_size +
+				    l->initrd_size, &kr);
+	err = kho_prepare(root, &kr, &l->sysmem, &l->kho, e);
 	if (err)
 		return err;
 	err = setup_allowed(l, o, e);
@@ -222,5 +234,44 @@ int load_prepare(struct kexec_load *l, const struct kexec_opts *o,
 					       &l->sysmem, o->force, e);
 	if (err)
 		return err;
-	return kho_finish(l->kho, plan_bytes(&l->plan), e);
+	/*
+	 * What the segments take, page-rounded: every one lies in the
+	 * allowed ranges, none overlaps another.
+	 */
+	return kho_finish(l->kho, memmap_total(&l->plan.allowed, MEM_RAM) -
+					  plan_free_bytes(&l->plan), e);
+}
+
+void *load_own(struct kexec_load *l, void *buf)
+{
+	if (!buf)
+		return NULL;
+	/* The array is sized for every segment twice over; running out is a bug. */
+	if (l->nr_owned >= sizeof(l->owned) / sizeof(l->owned[0]))
+		abort();
+	l->owned[l->nr_owned++] = buf;
+	return buf;
+}
+
+void load_free(struct kexec_load *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr_owned; i++)
+		free(l->owned[i]);
+	l->nr_owned = 0;
+	unmap_file(&l->kernel_file);
+	unmap_file(&l->initrd_file);
+	l->kernel = l->initrd = NULL;
+	kho_free(l->kho);
+	l->kho = NULL;
+	plan_free(&l->plan);
+	memmap_free(&l->sysmem);
+}
+
+bool load_wants_checksum(const struct kexec_load *l)
+{
+	if (l->checksum == LOAD_CHECKSUM_DEFAULT)
+		return !l->kho;
+	return l->checksum == LOAD_CHECKSUM_ON;
 }

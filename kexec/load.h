@@ -2,9 +2,72 @@
 #ifndef KEXEC_LOAD_H
 #define KEXEC_LOAD_H
 
-struct kexec_load;
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "errbuf.h"
+#include "fsroot.h"
+#include "memmap.h"
+#include "placement.h"
+
 struct kexec_opts;
-struct errbuf;
+struct kho_handover;
+struct kho_request;
+
+/* --checksum, --no-checksum, or neither: see load_wants_checksum(). */
+enum load_checksum {
+	LOAD_CHECKSUM_DEFAULT,
+	LOAD_CHECKSUM_ON,
+	LOAD_CHECKSUM_OFF,
+};
+
+/*
+ * Everything one load builds, from the command line to the syscall. It is
+ * created by the CLI, filled by the arch image loader and handed to the
+ * syscall layer; nothing in it outlives the process.
+ */
+struct kexec_load {
+	const char *root;	/* "/" or the test fixture root */
+	struct errbuf *err;
+
+	/* What the user asked of the loaders (--mem-min/max shape plan.allowed). */
+	const char *dtb;	/* --dtb: arm64's device tree, NULL for the running one */
+	enum load_checksum checksum;
+	bool force;		/* override checks a loader would refuse on */
+	const char *corrupt;	/* test-only: corrupt segment NAME after hashing */
+
+	struct mem_map sysmem;	/* firmware memory map, all types */
+	struct plan plan;	/* segments; allowed = RAM or KHO scratch */
+	uint64_t entry;		/* physical entry point (the purgatory) */
+
+	/* Inputs, read once. */
+	const void *kernel;	/* kernel_file's bytes */
+	size_t kernel_size;
+	const void *initrd;	/* initrd_file's bytes, or NULL */
+	size_t initrd_size;
+	struct file_map kernel_file;
+	struct file_map initrd_file;
+	const char *cmdline;	/* final command line, never NULL */
+
+	/* KHO state when handing over, else NULL. */
+	struct kho_handover *kho;
+
+	/* Buffers segments point at; freed with the load. */
+	void *owned[PLAN_MAX_SEGMENTS * 2];
+	size_t nr_owned;
+};
+
+/* Keep @buf alive until load_free(); returns @buf or NULL if it was NULL. */
+void *load_own(struct kexec_load *l, void *buf);
+void load_free(struct kexec_load *l);
+
+/*
+ * Whether the purgatory hashes the segments: as asked, else unless
+ * handing over. With KHO the segments lie in scratch, which cannot hold
+ * DMA targets, and the in-kernel loader skips the check too.
+ */
+bool load_wants_checksum(const struct kexec_load *l);
 
 /* Largest files we will read into memory. */
 #define MAX_KERNEL_SIZE (512ULL << 20)
@@ -19,6 +82,21 @@ struct errbuf;
  */
 int load_prepare(struct kexec_load *l, const struct kexec_opts *o,
 		 const char *root, struct errbuf *e);
+
+/*
+ * The KHO part of @o as the KHO core takes it; @load_bytes is the arch's
+ * estimate of what the kernel and initrd segments will take.
+ */
+void load_kho_request(const struct kexec_opts *o, uint64_t load_bytes,
+		      struct kho_request *r);
+
+/*
+ * The MEM_RAM ranges of @in cut to [@min, @max) (@max 0: no limit),
+ * added to @out: --mem-min/--mem-max as the one window every segment
+ * is placed in. Errors: those of memmap_add().
+ */
+int load_clip_allowed(const struct mem_map *in, uint64_t min, uint64_t max,
+		      struct mem_map *out);
 
 /* The command line to pass: --reuse-cmdline's base plus --append. */
 int build_cmdline(const char *root, const struct kexec_opts *o, char **out,

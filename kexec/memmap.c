@@ -14,6 +14,7 @@
 #include "errbuf.h"
 #include "fsroot.h"
 #include "memmap.h"
+#include "util.h"
 
 #define FW_MEMMAP_DIR "/sys/firmware/memmap"
 #define IOMEM_PATH "/proc/iomem"
@@ -247,30 +248,6 @@ uint64_t memmap_total(const struct mem_map *m, enum mem_type type)
 	return sum;
 }
 
-/*
- * Parse hex digits at *s (no prefix); at least one digit, no overflow.
- * Leading zeros are fine: /proc/iomem pads to 8 digits.
- */
-static int parse_hex(const char **s, uint64_t *v)
-{
-	const char *p = *s;
-	uint64_t x = 0;
-	int d;
-
-	if (!isxdigit((unsigned char)*p))
-		return -EINVAL;
-	for (; isxdigit((unsigned char)*p); p++) {
-		d = isdigit((unsigned char)*p) ? *p - '0' :
-			tolower((unsigned char)*p) - 'a' + 10;
-		if (x > (UINT64_MAX >> 4))
-			return -ERANGE;
-		x = (x << 4) | (uint64_t)d;
-	}
-	*s = p;
-	*v = x;
-	return 0;
-}
-
 /* A line quoted for a message: bounded, control bytes shown as '?'. */
 static const char *quote(const char *s, char *buf, size_t size)
 {
@@ -361,7 +338,7 @@ static int parse_fw_addr(const char *buf, const char *full, uint64_t *v,
 	if (p[0] != '0' || (p[1] != 'x' && p[1] != 'X'))
 		goto bad;
 	p += 2;
-	ret = parse_hex(&p, v);
+	ret = hex_parse_u64(&p, v);
 	if (ret == -ERANGE)
 		return err_set(e, -ERANGE, "%s: line 1: \"%s\" does not fit in 64 bits",
 			       full, quote(buf, q, sizeof(q)));
@@ -511,9 +488,9 @@ static int parse_iomem_line(const char *s, struct iomem_line *l)
 		return -EINVAL;
 	l->depth = sp / 2;
 	s += sp;
-	if (parse_hex(&s, &l->start) || *s++ != '-')
+	if (hex_parse_u64(&s, &l->start) || *s++ != '-')
 		return -EINVAL;
-	if (parse_hex(&s, &l->end) || strncmp(s, " : ", 3))
+	if (hex_parse_u64(&s, &l->end) || strncmp(s, " : ", 3))
 		return -EINVAL;
 	l->name = s + 3;
 	if (strcspn(l->name, "\r\t") != strlen(l->name))

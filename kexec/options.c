@@ -196,7 +196,7 @@ bool opt_kho_scratch_given(const struct kexec_opts *o)
 
 /* One "SIZE[@ADDR]" piece of --kho-scratch, @len bytes at @s. */
 static int parse_scratch_entry(const char *s, size_t len,
-			       struct opt_kho_scratch *out, struct errbuf *e)
+			       struct kho_scratch_spec *out, struct errbuf *e)
 {
 	char buf[64], *at;
 

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kho.h"
+
 struct errbuf;
 
 enum kexec_action {
@@ -25,24 +27,14 @@ enum kexec_syscall {
 	SYSCALL_DEFAULT,	/* none given: kexec_load (KHO is our reason to exist) */
 };
 
-enum kho_mode {
-	KHO_AUTO,		/* hand over when the running kernel has KHO on */
-	KHO_REQUIRE,		/* --kho */
-	KHO_OFF,		/* --no-kho */
-};
-
 #define OPT_MAX_KHO_BLOBS 8
-/* The kernel's own array is 2 + one per NUMA node; 8 covers 6 nodes. */
-#define OPT_MAX_KHO_SCRATCH 8
+#define OPT_MAX_KHO_SCRATCH KHO_MAX_SCRATCH_SPECS
 
-/* One --kho-scratch entry, SIZE[@ADDR]; the loader picks ADDR if absent. */
-struct opt_kho_scratch {
-	uint64_t size;
-	uint64_t addr;
-	bool has_addr;
-};
-
-/* The one piece of global state the program has: what the user asked for. */
+/*
+ * What the user asked for, parsed once. main.c owns it (a local, not a
+ * global); load.c turns it into what the core takes (struct kexec_load,
+ * struct kho_request), and nothing below sees it.
+ */
 struct kexec_opts {
 	enum kexec_action action;
 	enum kexec_syscall syscall;
@@ -69,7 +61,7 @@ struct kexec_opts {
 	 * scratch regions ([0] low memory, [1] global, [2..] more), or
 	 * sized by the loader with "auto".
 	 */
-	struct opt_kho_scratch kho_scratch[OPT_MAX_KHO_SCRATCH];
+	struct kho_scratch_spec kho_scratch[OPT_MAX_KHO_SCRATCH];
 	int nr_kho_scratch;
 	bool kho_scratch_auto;
 	const char *sysroot;	/* test-only: root for /proc, /sys, /run */

@@ -15,27 +15,7 @@
 
 #include "errbuf.h"
 #include "placement.h"
-
-
-static bool is_pow2(uint64_t x)
-{
-	return x && !(x & (x - 1));
-}
-
-/* Round @x up to @align (a power of two); false if that wraps. */
-static bool align_up(uint64_t x, uint64_t align, uint64_t *out)
-{
-	uint64_t rem = x & (align - 1);
-
-	if (!rem) {
-		*out = x;
-		return true;
-	}
-	if (x > UINT64_MAX - (align - rem))
-		return false;
-	*out = x + (align - rem);
-	return true;
-}
+#include "util.h"
 
 static uint64_t seg_end(const struct segment *s)
 {

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kexec.h"
+#include "load.h"
 #include "purgatory-load.h"
 #include "purgatory.h"
 #include "sha256.h"
@@ -202,8 +202,8 @@ int purgatory_add(struct kexec_load *l, uint64_t entry, uint64_t arg0,
 	fill_regions(&l->plan, &pp, checksum);
 	memcpy(buf + h.params_offset, &pp, sizeof(pp));
 
-	if (l->opts && l->opts->corrupt) {
-		ret = corrupt_segment(l, l->opts->corrupt);
+	if (l->corrupt) {
+		ret = corrupt_segment(l, l->corrupt);
 		if (ret)
 			return ret;
 	}
@@ -214,10 +214,6 @@ int purgatory_add(struct kexec_load *l, uint64_t entry, uint64_t arg0,
 	seg.memsz = h.memsz;
 	seg.align = PLAN_PAGE_SIZE;
 	seg.top_down = true;
-	if (l->opts) {
-		seg.min = l->opts->mem_min;
-		seg.max = l->opts->mem_max;
-	}
 	ret = plan_add(&l->plan, &seg, l->err);
 	if (ret < 0)
 		return ret;

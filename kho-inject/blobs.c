@@ -16,7 +16,8 @@
 #include "errbuf.h"
 #include "fsroot.h"
 #include "inject.h"
-#include "kho.h"
+#include "kho_fdt.h"
+#include "kho_source.h"
 
 /* include/linux/kho/abi/kexec_metadata.h, __NEW_UTS_LEN = 64 */
 #define KHO_METADATA_NAME	"kexec-metadata"

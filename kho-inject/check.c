@@ -18,7 +18,7 @@
 
 #include "errbuf.h"
 #include "inject.h"
-#include "kho.h"
+#include "kho_fdt.h"
 
 /* Any non-zero page-aligned address satisfies the ABI for the pieces. */
 #define GOOD_MEM_MAP 0x1000ULL

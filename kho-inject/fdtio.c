@@ -18,7 +18,9 @@
 #include "fdtcheck.h"
 #include "fsroot.h"
 #include "inject.h"
-#include "kho.h"
+#include "kho_fdt.h"
+#include "kho_source.h"
+#include "util.h"
 
 #define FDT_HEADER_SIZE		40u	/* struct fdt_header, version 17 */
 #define FDT_V16_HEADER_SIZE	36u	/* no size_dt_struct before 17 */
@@ -249,19 +251,16 @@ int inject_read_kernel_raw(const char *root, void **buf, size_t *len,
 			   char *name, size_t name_size, struct errbuf *e)
 {
 	struct errbuf live = { 0 }, dbg = { 0 };
-	struct kho_handover *h;
+	struct kho_fdt_src f = { 0 };
 	int ret, ret2;
 
 	*buf = NULL;
 	*len = 0;
-	h = calloc(1, sizeof(*h));
-	if (!h)
-		return err_set(e, -ENOMEM, "out of memory");
-	ret = kho_read_live_fdt(root, h, &live);
+	ret = kho_read_live_fdt(root, &f, &live);
 	if (!ret) {
 		snprintf(name, name_size, "live KHO FDT");
 	} else {
-		ret2 = kho_read_debugfs_fdt(root, h, &dbg);
+		ret2 = kho_read_debugfs_fdt(root, &f, &dbg);
 		if (ret2) {
 			ret = err_set(e, ret2,
 				      "no KHO FDT of the running kernel: live page: %s; debugfs copy: %s",
@@ -271,38 +270,17 @@ int inject_read_kernel_raw(const char *root, void **buf, size_t *len,
 		ret = 0;
 		snprintf(name, name_size, "%s/out/fdt", KHO_DEBUGFS);
 	}
-	if (!h->fdt || !h->fdt_len) {
+	if (!f.fdt || !f.fdt_len) {
 		ret = err_set(e, -ENODATA, "%s: read returned no data", name);
 		goto out;
 	}
-	*buf = malloc(h->fdt_len);
-	if (!*buf) {
-		ret = err_set(e, -ENOMEM, "out of memory");
-		goto out;
-	}
-	memcpy(*buf, h->fdt, h->fdt_len);
-	*len = h->fdt_len;
+	/* The caller owns the bytes now. */
+	*buf = f.fdt;
+	*len = f.fdt_len;
+	f.fdt = NULL;
 out:
-	kho_free(h);
+	kho_fdt_src_free(&f);
 	return ret;
-}
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= n;
-	}
-	return 0;
 }
 
 static int write_in_place(const char *path, const void *buf, size_t len,
@@ -316,7 +294,7 @@ static int write_in_place(const char *path, const void *buf, size_t len,
 		return err_set(e, ret, "cannot open %s: %s", path,
 			       strerror(-ret));
 	}
-	ret = write_all(fd, buf, len);
+	ret = write_full(fd, buf, len);
 	if (close(fd) && !ret)
 		ret = -errno;
 	if (ret)
@@ -335,7 +313,7 @@ int inject_fdt_write(const struct inject_fdt *f, const char *path,
 	int fd, ret;
 
 	if (!path) {
-		ret = write_all(STDOUT_FILENO, f->fdt, len);
+		ret = write_full(STDOUT_FILENO, f->fdt, len);
 		if (ret)
 			return err_set(e, ret, "cannot write standard output: %s",
 				       strerror(-ret));
@@ -358,7 +336,7 @@ int inject_fdt_write(const struct inject_fdt *f, const char *path,
 	umask(mask);
 	ret = fchmod(fd, 0666 & ~mask) ? -errno : 0;
 	if (!ret)
-		ret = write_all(fd, f->fdt, len);
+		ret = write_full(fd, f->fdt, len);
 	if (!ret && fsync(fd))
 		ret = -errno;
 	if (close(fd) && !ret)

@@ -14,7 +14,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "kho.h"
+#include "kho_fdt.h"
+#include "kho_source.h"
 
 struct errbuf;
 

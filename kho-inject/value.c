@@ -15,6 +15,7 @@
 #include "errbuf.h"
 #include "fsroot.h"
 #include "inject.h"
+#include "util.h"
 
 static bool all_xdigits(const char *s)
 {
@@ -129,16 +130,6 @@ out:
 	return ret;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower((unsigned char)c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 static int parse_hex(const char *spec, const char *s, struct inject_value *v,
 		     struct errbuf *e)
 {
@@ -157,7 +148,7 @@ static int parse_hex(const char *spec, const char *s, struct inject_value *v,
 				goto bad;
 			continue;
 		}
-		d = hexval(*p);
+		d = hex_digit((unsigned char)*p);
 		if (d < 0)
 			goto bad;
 		digits++;

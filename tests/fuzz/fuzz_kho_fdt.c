@@ -32,6 +32,7 @@ static void add_blob(struct kho_handover *h)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct kho_fdt_src f = { 0 };
 	struct kho_handover *h;
 	struct errbuf e = { 0 };
 	char compat[32];
@@ -48,8 +49,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!h)
 		abort();
 	fuzz_write("sys/kernel/debug/kho/out/fdt", data, size);
-	if (!kho_read_debugfs_fdt(fuzz_root(), h, &e))
+	if (!kho_read_debugfs_fdt(fuzz_root(), &f, &e)) {
+		kho_take_fdt(h, &f);
 		add_blob(h);
+	}
 	kho_free(h);
 	return 0;
 }

@@ -14,7 +14,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "kho.h"
 #include "kho_fixture.h"
+#include "memmap.h"
+
+#define FX_GIB (1ULL << 30)
 
 #if defined(__aarch64__)
 #define FX_MACHINE EM_AARCH64
@@ -229,4 +233,150 @@ void fx_kho_root(const char *root, const void *fdt, size_t fdt_len,
 		"0x38c00000\n0x3dc00000\n0x29c00000\n");
 	fx_puts(root, "sys/kernel/debug/kho/out/scratch_len",
 		"0x5000000\n0x0\n0xf000000\n");
+}
+
+bool fx_warned(const struct kho_handover *h, const char *needle)
+{
+	size_t i = 0;
+
+	while (i < h->nr_warnings && !strstr(h->warnings[i], needle))
+		i++;
+	return i < h->nr_warnings;
+}
+
+int fx_setup_flat(void **state)
+{
+	struct fx_state *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return -1;
+	t->root = fx_root();
+	if (memmap_add(&t->ram, 0, FX_GIB, MEM_RAM) ||
+	    memmap_normalize(&t->ram, NULL))
+		return -1;
+	t->fdt_len = fx_kernel_fdt(t->fdt, sizeof(t->fdt));
+	*state = t;
+	return 0;
+}
+
+int fx_setup_qemu(void **state)
+{
+	struct fx_state *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return -1;
+	t->root = fx_root();
+	if (memmap_add(&t->ram, 0, 0x9fc00, MEM_RAM) ||
+	    memmap_add(&t->ram, 0x9fc00, 0x100000, MEM_RESERVED) ||
+	    memmap_add(&t->ram, 0x100000, 0x3ffe0000, MEM_RAM) ||
+	    memmap_add(&t->ram, 0x3ffe0000, 0x40000000, MEM_RESERVED) ||
+	    memmap_normalize(&t->ram, NULL))
+		return -1;
+	t->fdt_len = fx_kernel_fdt(t->fdt, sizeof(t->fdt));
+	*state = t;
+	return 0;
+}
+
+int fx_teardown(void **state)
+{
+	struct fx_state *t = *state;
+
+	fx_rm_root(t->root);
+	memmap_free(&t->ram);
+	free(t);
+	return 0;
+}
+
+size_t fx_make(uint8_t *buf, const char *compat, int map_len,
+		   uint64_t map, const struct fx_node *nodes, int nr)
+{
+	const struct fx_fdt f = {
+		.compat = compat, .map_len = map_len, .mem_map = map,
+		.nodes = nodes, .nr_nodes = nr,
+	};
+
+	return fx_make_fdt(buf, 4096, &f);
+}
+
+char *fx_write_fdt_file(struct fx_state *t, const void *fdt, size_t len)
+{
+	char *path = malloc(512);
+
+	assert_non_null(path);
+	fx_put(t->root, "inject.fdt", fdt, len);
+	snprintf(path, 512, "%s/inject.fdt", t->root);
+	return path;
+}
+
+int fx_prepare(struct fx_state *t, enum kho_mode mode, const char *file,
+		   struct kho_handover **h, struct errbuf *e)
+{
+	struct kho_request o = { .mode = mode, .fdt_file = file };
+
+	return kho_prepare(t->root, &o, &t->ram, h, e);
+}
+
+/* root/NAME with @len bytes of a pattern; returns the full path. */
+const char *fx_put_file(struct fx_state *t, const char *name, size_t len)
+{
+	uint8_t *b = malloc(len ? len : 1);
+	size_t i;
+
+	assert_non_null(b);
+	for (i = 0; i < len; i++)
+		b[i] = (uint8_t)(i * 7 + 3);
+	fx_put(t->root, name, b, len);
+	free(b);
+	snprintf(t->path, sizeof(t->path), "%s/%s", t->root, name);
+	return t->path;
+}
+
+/* A handover of a copy of the kernel-like FDT, as --kho-fdt makes. */
+struct kho_handover *fx_file_handover(const struct fx_state *t)
+{
+	struct kho_handover *h = calloc(1, sizeof(*h));
+
+	assert_non_null(h);
+	h->source = KHO_SRC_FILE;
+	h->fdt = malloc(t->fdt_len);
+	assert_non_null(h->fdt);
+	memcpy(h->fdt, t->fdt, t->fdt_len);
+	h->fdt_len = h->fdt_size = t->fdt_len;
+	h->mem_map = FX_MEM_MAP;
+	return h;
+}
+
+char *fx_spec(const char *name, const char *path)
+{
+	char *s = malloc(strlen(name) + strlen(path) + 2);
+
+	assert_non_null(s);
+	sprintf(s, "%s=%s", name, path);
+	return s;
+}
+
+uint64_t fx_prop_u64(const void *fdt, const char *node, const char *prop)
+{
+	int off = node ? fdt_subnode_offset(fdt, 0, node) : 0;
+	const void *p;
+	uint64_t v;
+	int len;
+
+	assert_true(off >= 0);
+	p = fdt_getprop(fdt, off, prop, &len);
+	assert_non_null(p);
+	assert_int_equal(len, 8);
+	memcpy(&v, p, 8);
+	return v;
+}
+
+int fx_add_blob(struct fx_state *t, struct kho_handover *h, const char *name,
+		size_t len, struct errbuf *e)
+{
+	char *spec = fx_spec(name, fx_put_file(t, "blob", len));
+	const char *const specs[] = { spec };
+	int ret = kho_add_blobs(h, specs, 1, e);
+
+	free(spec);
+	return ret;
 }

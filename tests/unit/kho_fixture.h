@@ -12,6 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kho.h"
+#include "memmap.h"
+
 /* Where the fake kernel keeps things (4 KiB pages, x86_64-like). */
 #define FX_TEXT_VA	0xffffffff81000000ULL	/* KCORE_TEXT */
 #define FX_TEXT_PA	0x0000000001000000ULL
@@ -70,5 +73,46 @@ size_t fx_write_kcore(const char *root, const struct fx_kcore *k);
 /* A full KHO root: kallsyms, kcore with @fdt live, debugfs out/ files. */
 void fx_kho_root(const char *root, const void *fdt, size_t fdt_len,
 		 size_t debugfs_len);
+
+/*
+ * The state every KHO core test starts from: a fixture root, a memory
+ * map, the kernel-like FDT (fx_kernel_fdt) and room for a file name.
+ * fx_setup_flat: 1 GiB of plain RAM; fx_setup_qemu: the QEMU guest's map
+ * below 4 GiB (RAM with the legacy and top-of-RAM holes reserved).
+ */
+struct fx_state {
+	char *root;
+	struct mem_map ram;
+	uint8_t fdt[4096];
+	size_t fdt_len;
+	char path[512];		/* scratch file names */
+};
+
+int fx_setup_flat(void **state);
+int fx_setup_qemu(void **state);
+int fx_teardown(void **state);
+
+/* A one-page KHO FDT of @compat, map property @map_len bytes, @nodes. */
+size_t fx_make(uint8_t *buf, const char *compat, int map_len, uint64_t map,
+	       const struct fx_node *nodes, int nr);
+/* root/inject.fdt with @fdt; returns its malloc'd path. */
+char *fx_write_fdt_file(struct fx_state *t, const void *fdt, size_t len);
+/* kho_prepare() of @mode and --kho-fdt @file (or NULL), over t->ram. */
+int fx_prepare(struct fx_state *t, enum kho_mode mode, const char *file,
+	       struct kho_handover **h, struct errbuf *e);
+/* root/NAME with @len bytes of a pattern; returns the full path. */
+const char *fx_put_file(struct fx_state *t, const char *name, size_t len);
+/* A handover of a copy of the kernel-like FDT, as --kho-fdt makes. */
+struct kho_handover *fx_file_handover(const struct fx_state *t);
+/* kho_add_blobs() of one blob @name, a file of @len pattern bytes. */
+int fx_add_blob(struct fx_state *t, struct kho_handover *h, const char *name,
+		size_t len, struct errbuf *e);
+/* "NAME=PATH", malloc'd. */
+char *fx_spec(const char *name, const char *path);
+/* The u64 @prop of root subnode @node (NULL: the root itself). */
+uint64_t fx_prop_u64(const void *fdt, const char *node, const char *prop);
+
+/* Whether one of h's warnings contains @needle. */
+bool fx_warned(const struct kho_handover *h, const char *needle);
 
 #endif

@@ -19,8 +19,8 @@
 #include "arm64.h"
 #include "errbuf.h"
 #include "fsroot.h"
-#include "kexec.h"
 #include "kho.h"
+#include "load.h"
 #include "purgatory.h"
 
 #define MiB (1ULL << 20)
@@ -31,7 +31,6 @@
 
 struct fixture {
 	char dtb_path[64];
-	struct kexec_opts opts;
 	struct errbuf err;
 	struct kexec_load l;
 	uint8_t *img;
@@ -93,9 +92,7 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	write_dtb(f);
-	f->opts.checksum = -1;
-	f->opts.dtb = f->dtb_path;
-	f->l.opts = &f->opts;
+	f->l.dtb = f->dtb_path;
 	f->l.root = "/";
 	f->l.err = &f->err;
 	f->l.cmdline = "console=ttyAMA0 kexec-test=1";
@@ -202,7 +199,7 @@ static void no_checksum_when_asked(void **state)
 	struct fixture *f = *state;
 	struct purgatory_params pp;
 
-	f->opts.checksum = 0;
+	f->l.checksum = LOAD_CHECKSUM_OFF;
 	assert_int_equal(arm64_boot(&f->l, f->img, FILE_SIZE), 0);
 	params_of(&f->l.plan.seg[f->l.plan.nr - 1], &pp);
 	assert_false(pp.flags & PURGATORY_F_CHECKSUM);
@@ -282,7 +279,7 @@ static void missing_running_dtb_explained(void **state)
 {
 	struct fixture *f = *state;
 
-	f->opts.dtb = NULL;
+	f->l.dtb = NULL;
 	f->l.root = "/nonexistent-root";
 	assert_int_equal(arm64_boot(&f->l, f->img, FILE_SIZE), -ENOENT);
 	assert_non_null(strstr(f->err.msg, "--dtb"));

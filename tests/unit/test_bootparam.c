@@ -16,8 +16,9 @@
 
 #include "bootparam.h"
 #include "bzimage.h"
+#include "efi.h"
 #include "errbuf.h"
-#include "kexec.h"
+#include "load.h"
 #include "x86_fixture.h"
 
 #define FX "x86_64-boot-params"

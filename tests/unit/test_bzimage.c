@@ -16,8 +16,9 @@
 
 #include "bzimage.h"
 #include "errbuf.h"
-#include "kexec.h"
 #include "kho.h"
+#include "kho_fixture.h"
+#include "load.h"
 #include "x86_fixture.h"
 
 /* A machine with 2 GiB below 4 GiB and 4 GiB above. */
@@ -483,8 +484,7 @@ static void load_fails_when_initrd_needs_4g_and_kernel_forbids(void **state)
 
 static void load_honours_mem_min_and_mem_max(void **state)
 {
-	struct kexec_opts opts = { .checksum = -1, .mem_min = 256 * MiB,
-				   .mem_max = 1 * GiB };
+	struct mem_map window = { 0 };
 	struct kexec_load l;
 	struct errbuf e;
 	struct bz_opts o;
@@ -494,7 +494,11 @@ static void load_honours_mem_min_and_mem_max(void **state)
 	bz_defaults(&o);
 	k = bz_make(&o, &len);
 	xl_init(&l, &e, fixture("empty"), ram_big, 3, k, len, "");
-	l.opts = &opts;
+	/* --mem-min/--mem-max as load_prepare() applies them. */
+	assert_int_equal(load_clip_allowed(&l.plan.allowed, 256 * MiB, 1 * GiB,
+					   &window), 0);
+	memmap_free(&l.plan.allowed);
+	l.plan.allowed = window;
 	give_initrd(&l, 4 * MiB);
 	assert_int_equal(bzimage_type.load(&l), 0);
 	for (i = 0; i < l.plan.nr; i++) {
@@ -530,7 +534,6 @@ static void load_hands_purgatory_entry_and_boot_params(void **state)
 
 static void load_follows_no_checksum(void **state)
 {
-	struct kexec_opts opts = { .checksum = 0 };
 	struct kexec_load l;
 	struct errbuf e;
 	struct bz_opts o;
@@ -540,7 +543,7 @@ static void load_follows_no_checksum(void **state)
 	bz_defaults(&o);
 	k = bz_make(&o, &len);
 	xl_init(&l, &e, fixture("empty"), ram_big, 3, k, len, "");
-	l.opts = &opts;
+	l.checksum = LOAD_CHECKSUM_OFF;
 	assert_int_equal(bzimage_type.load(&l), 0);
 	assert_false(xl_purgatory(&l)->flags & PURGATORY_F_CHECKSUM);
 	xl_free(&l);
@@ -718,21 +721,6 @@ static struct kho_handover *kho_real(const uint64_t *scratch, size_t nr,
 	return h;
 }
 
-static uint64_t fdt_u64(const void *fdt, const char *node, const char *prop)
-{
-	int off = node ? fdt_subnode_offset(fdt, 0, node) : 0;
-	const void *p;
-	uint64_t v;
-	int len;
-
-	assert_true(off >= 0);
-	p = fdt_getprop(fdt, off, prop, &len);
-	assert_non_null(p);
-	assert_int_equal(len, 8);
-	memcpy(&v, p, 8);
-	return v;
-}
-
 /* The FDT copy the KHO node hands over, and the node's kho_data. */
 static const void *handed_fdt(const struct kexec_load *l, struct kho_data *kd,
 			      const struct sd_seen **node)
@@ -802,9 +790,9 @@ static void load_with_blobs_gives_each_a_segment_and_an_indirect_node(void **sta
 		assert_int_equal(((const uint8_t *)s->buf)[sizes[i] - 1],
 				 0x31 + i);
 		/* The FDT handed over points at it. */
-		assert_int_equal(fdt_u64(fdt, names[i], "preserved-data"),
+		assert_int_equal(fx_prop_u64(fdt, names[i], "preserved-data"),
 				 s->mem);
-		assert_int_equal(fdt_u64(fdt, names[i], "blob-size"),
+		assert_int_equal(fx_prop_u64(fdt, names[i], "blob-size"),
 				 sizes[i]);
 		assert_int_equal(l.kho->blobs[i].phys, s->mem);
 		/* And a SETUP_INDIRECT node makes the next kernel reserve it. */
@@ -827,7 +815,7 @@ static void load_with_blobs_gives_each_a_segment_and_an_indirect_node(void **sta
 	assert_int_equal(indirect, 2);
 	/* The KHO node itself stays small: kho_data, scratch, FDT. */
 	assert_true(node->len < 4096);
-	assert_int_equal(fdt_u64(fdt, NULL, "preserved-memory-map"), 0x2345000);
+	assert_int_equal(fx_prop_u64(fdt, NULL, "preserved-memory-map"), 0x2345000);
 	xl_free(&l);
 	xr_rm(root);
 }
@@ -860,9 +848,9 @@ static void load_without_kho_in_the_kernel_puts_an_empty_map_in_the_node(void **
 	assert_int_equal(kho_finish(l.kho, 0, &e), 0);
 
 	fdt = handed_fdt(&l, &kd, &node);
-	map = fdt_u64(fdt, NULL, "preserved-memory-map");
+	map = fx_prop_u64(fdt, NULL, "preserved-memory-map");
 	assert_int_equal(map, l.kho->mem_map);
-	assert_int_equal(fdt_u64(l.kho->fdt, NULL, "preserved-memory-map"), map);
+	assert_int_equal(fx_prop_u64(l.kho->fdt, NULL, "preserved-memory-map"), map);
 	/* A zeroed page: a radix-tree root with no entries, inside the node. */
 	assert_int_equal(map % 4096, 0);
 	assert_true(map >= node->phys + 16 &&

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "kexec.h"
+#include "load.h"
 #include "purgatory-arch.h"
 #include "purgatory-load.h"
 #include "purgatory.h"
@@ -28,7 +28,6 @@
 
 struct fixture {
 	struct kexec_load l;
-	struct kexec_opts o;
 	struct errbuf e;
 	struct mem_map ram;
 	void *data[PLAN_MAX_SEGMENTS];
@@ -89,8 +88,6 @@ static struct fixture *fixture_new(uint64_t ram_start, uint64_t ram_end)
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	f->o.checksum = -1;
-	f->l.opts = &f->o;
 	f->l.err = &f->e;
 	assert_int_equal(memmap_add(&f->ram, ram_start, ram_end, MEM_RAM), 0);
 	assert_int_equal(plan_init(&f->l.plan, &f->ram), 0);
@@ -377,7 +374,7 @@ static void corrupt_hook_changes_one_byte_of_named_segment_only(void **state)
 
 	for (i = 0; i < 3; i++)
 		before[i] = seg[i].buf;
-	f->o.corrupt = "initrd";
+	f->l.corrupt = "initrd";
 	assert_int_equal(purgatory_add(&f->l, seg[0].mem, seg[2].mem, 0,
 				       true), 0);
 
@@ -404,7 +401,7 @@ static void corrupt_hook_rejects_unknown_segment(void **state)
 {
 	struct fixture *f = typical_load();
 
-	f->o.corrupt = "dtb";
+	f->l.corrupt = "dtb";
 	assert_int_equal(purgatory_add(&f->l, f->l.plan.seg[0].mem,
 				       f->l.plan.seg[2].mem, 0, true), -EINVAL);
 	assert_non_null(strstr(f->e.msg, "dtb"));
@@ -446,8 +443,13 @@ static void bad_serial_port_is_rejected(void **state)
 static void mem_max_bounds_the_purgatory(void **state)
 {
 	struct fixture *f = typical_load();
+	struct mem_map window = { 0 };
 
-	f->o.mem_max = 0x10000000;
+	/* --mem-max as load_prepare() applies it: to the allowed ranges. */
+	assert_int_equal(load_clip_allowed(&f->l.plan.allowed, 0, 0x10000000,
+					   &window), 0);
+	memmap_free(&f->l.plan.allowed);
+	f->l.plan.allowed = window;
 	assert_int_equal(purgatory_add(&f->l, f->l.plan.seg[0].mem,
 				       f->l.plan.seg[2].mem, 0, true), 0);
 	assert_true(purgatory_seg(f)->mem + purgatory_seg(f)->memsz <=
@@ -467,7 +469,7 @@ static struct fixture *host_load(const char *corrupt, bool checksum,
 	add_host_seg(f, "kernel", 5 * 4096 + 11, 21);
 	add_host_seg(f, "initrd", 3 * 4096, 22);
 	add_host_seg(f, "boot_params", 4096, 23);
-	f->o.corrupt = corrupt;
+	f->l.corrupt = corrupt;
 	assert_int_equal(purgatory_add(&f->l, seg[0].mem + 0x200, seg[2].mem,
 				       port, checksum), 0);
 	host_copy_segments(f);

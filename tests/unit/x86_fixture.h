@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "bootparam.h"
-#include "kexec.h"
+#include "load.h"
 #include "purgatory.h"
 
 #define MiB (1ULL << 20)

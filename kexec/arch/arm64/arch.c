@@ -6,8 +6,9 @@
  */
 #include <linux/kexec.h>
 
+#include "arch.h"
 #include "arm64.h"
-#include "kexec.h"
+#include "load.h"
 
 const char arch_name[] = "arm64";
 const unsigned long arch_kexec_flags = KEXEC_ARCH_AARCH64;
@@ -49,21 +50,28 @@ static const struct image_type image_type = {
 	.name = "Image",
 	.probe = arm64_image_probe,
 	.load = image_load,
-	.file_load_ok = true,
+	/*
+	 * image_size (text + bss) is little more than the file; the same
+	 * generous factor as the compressed formats keeps auto scratch
+	 * sizing alike for all three.
+	 */
+	.kernel_growth = 8,
 };
 
 static const struct image_type image_gz_type = {
 	.name = "Image.gz",
 	.probe = arm64_image_gz_probe,
 	.load = image_gz_load,
-	.file_load_ok = false,
+	/* Decompressed, an Image is three to four times its gzip. */
+	.kernel_growth = 8,
 };
 
 static const struct image_type zboot_type = {
 	.name = "zboot",
 	.probe = arm64_zboot_probe,
 	.load = zboot_load,
-	.file_load_ok = false,
+	/* The payload is gzip inside a small EFI stub. */
+	.kernel_growth = 8,
 };
 
 const struct image_type *const arch_image_types[] = {

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 
 #include "arm64.h"
-#include "kexec.h"
 #include "kho.h"
+#include "load.h"
 #include "purgatory-load.h"
 
 static int place_initrd(struct kexec_load *l, uint64_t kernel_base,
@@ -44,7 +44,7 @@ static int place_dtb(struct kexec_load *l, const struct arm64_chosen *c,
 	size_t src_len, dtb_len;
 	int idx, err;
 
-	err = arm64_dtb_read(l->root, l->opts->dtb, &src, &src_len, l->err);
+	err = arm64_dtb_read(l->root, l->dtb, &src, &src_len, l->err);
 	if (err)
 		return err;
 	err = arm64_dtb_build(src, src_len, c, &dtb, &dtb_len, l->err);
@@ -63,17 +63,6 @@ static int place_dtb(struct kexec_load *l, const struct arm64_chosen *c,
 		return idx;
 	*dtb_addr = l->plan.seg[idx].mem;
 	return 0;
-}
-
-/*
- * --checksum/--no-checksum decide; by default hash unless handing over:
- * like the kernel's own loader, which skips the check with KHO.
- */
-static bool want_checksum(const struct kexec_load *l)
-{
-	if (l->opts->checksum >= 0)
-		return l->opts->checksum;
-	return !l->kho;
 }
 
 int arm64_boot(struct kexec_load *l, const void *img, size_t len)
@@ -96,7 +85,7 @@ int arm64_boot(struct kexec_load *l, const void *img, size_t len)
 	}
 	if (l->kho) {
 		err = arm64_kho_check_next_kernel(l->kho, info.page_size,
-						  l->plan.page, l->opts->force,
+						  l->plan.page, l->force,
 						  l->err);
 		if (!err)
 			err = arm64_kho_place(&l->plan, l->kho, info.page_size,
@@ -107,5 +96,5 @@ int arm64_boot(struct kexec_load *l, const void *img, size_t len)
 	err = place_dtb(l, &c, &dtb_addr, &pl011);
 	if (err)
 		return err;
-	return purgatory_add(l, entry, dtb_addr, pl011, want_checksum(l));
+	return purgatory_add(l, entry, dtb_addr, pl011, load_wants_checksum(l));
 }

@@ -15,6 +15,7 @@
 #include "errbuf.h"
 #include "fdtcheck.h"
 #include "fsroot.h"
+#include "util.h"
 
 #define RUNNING_FDT "/sys/firmware/fdt"
 /* Room for what /chosen gains beyond the command line; far above the need. */
@@ -284,24 +285,6 @@ static int add_own_rsv(void *fdt, int chosen, const struct arm64_chosen *c,
 	return 0;
 }
 
-static int random_bytes(void *buf, size_t len)
-{
-	uint8_t *p = buf;
-	ssize_t n;
-
-	while (len) {
-		n = getrandom(p, len, 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
 /*
  * Fresh seeds every load: the running kernel zeroed its kaslr-seed and
  * dropped its rng-seed, and reusing either would make two boots alike.
@@ -314,11 +297,11 @@ static int add_seeds(void *fdt, int chosen, struct errbuf *e)
 	int err;
 
 	while (!seed) {
-		err = random_bytes(&seed, sizeof(seed));
+		err = random_fill(&seed, sizeof(seed));
 		if (err)
 			return err_set(e, err, "getrandom() failed for kaslr-seed");
 	}
-	err = random_bytes(rng, sizeof(rng));
+	err = random_fill(rng, sizeof(rng));
 	if (err)
 		return err_set(e, err, "getrandom() failed for rng-seed");
 	err = fdt_setprop_u64(fdt, chosen, "kaslr-seed", seed);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <stddef.h>
 
+#include "arch.h"
 #include "bzimage.h"
-#include "kexec.h"
+#include "load.h"
 
 /* include/uapi/linux/kexec.h: KEXEC_ARCH_X86_64 */
 #define KEXEC_ARCH_X86_64_VALUE (62UL << 16)

@@ -9,38 +9,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "bootparam.h"
+#include "efi.h"
 #include "errbuf.h"
 #include "fsroot.h"
-#include "kexec.h"
+#include "load.h"
 #include "memmap.h"
 #include "placement.h"
+#include "util.h"
 
 #define BOOT_PARAMS_SYSFS "/sys/kernel/boot_params"
-#define EFI_SYSFS "/sys/firmware/efi"
-#define RUNTIME_MAP_SYSFS EFI_SYSFS "/runtime-map"
-
-/* "EL64": the 64-bit EFI stub's efi_loader_signature. */
-#define EFI64_LOADER_SIGNATURE 0x34364c45u
-#define EFI_PAGE_SHIFT 12
-/* The kernel's EFI memory maps are a few hundred entries; this is ample. */
-#define EFI_RUNTIME_MAP_MAX 4096
 /* Same as the in-kernel loader's seed. */
 #define RNG_SEED_LEN 32
 /* The running kernel's setup_data nodes we look at, at most. */
 #define CARRY_SCAN_MAX 256
 
-static uint64_t align_up(uint64_t v, uint64_t a)
-{
-	return (v + a - 1) & ~(a - 1);
-}
 
-static bool is_pow2(uint64_t v)
-{
-	return v && !(v & (v - 1));
-}
 
 int bootparam_init(struct bootparam *b, const void *kernel, size_t len,
 		   struct errbuf *e)
@@ -248,99 +233,9 @@ struct bp_node *bootparam_find(struct bootparam *b, uint32_t type)
 
 /* ---- reading what the running kernel got ---- */
 
-/*
- * Read an optional file: -ENOENT (and @e untouched) when it is missing,
- * other failures recorded in @e.
- */
-static int read_optional(const char *root, const char *path, size_t max,
-			 char **buf, size_t *len, struct errbuf *e)
-{
-	struct errbuf local = { 0 };
-	int err;
 
-	err = fsroot_read(root, path, max, buf, len, &local);
-	if (err == -ENOENT)
-		return err;
-	if (err)
-		return err_set(e, err, "%s", err_str(&local, err));
-	return 0;
-}
 
-/* A sysfs hex value: optional 0x, hex digits, optional trailing newline. */
-static int parse_hex(const char *s, uint64_t *v)
-{
-	uint64_t r = 0;
-	int digits = 0;
 
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		s += 2;
-	for (; *s; s++) {
-		int d;
-
-		if (*s >= '0' && *s <= '9')
-			d = *s - '0';
-		else if (*s >= 'a' && *s <= 'f')
-			d = *s - 'a' + 10;
-		else if (*s >= 'A' && *s <= 'F')
-			d = *s - 'A' + 10;
-		else
-			break;
-		if (r >> 60)
-			return -ERANGE;
-		r = r << 4 | d;
-		digits++;
-	}
-	while (*s == '\n' || *s == ' ' || *s == '\t')
-		s++;
-	if (!digits || *s)
-		return -EINVAL;
-	*v = r;
-	return 0;
-}
-
-/* One "0x..." sysfs file. -ENOENT when missing. */
-static int read_hex_file(const char *root, const char *path, uint64_t *v,
-			 struct errbuf *e)
-{
-	char *buf;
-	int err;
-
-	err = read_optional(root, path, 64, &buf, NULL, e);
-	if (err)
-		return err;
-	err = parse_hex(buf, v);
-	free(buf);
-	if (err)
-		return err_set(e, err, "%s: not a hexadecimal number", path);
-	return 0;
-}
-
-int efi_systab_value(const char *root, const char *key, uint64_t *val,
-		     struct errbuf *e)
-{
-	size_t klen = strlen(key);
-	char *buf, *line, *save = NULL;
-	int err;
-
-	*val = 0;
-	err = read_optional(root, EFI_SYSFS "/systab", 4096, &buf, NULL, e);
-	if (err == -ENOENT)
-		return 0;
-	if (err)
-		return err;
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (strncmp(line, key, klen) || line[klen] != '=')
-			continue;
-		err = parse_hex(line + klen + 1, val);
-		if (err)
-			err = err_set(e, err, EFI_SYSFS "/systab: bad %s value '%s'",
-				      key, line + klen + 1);
-		break;
-	}
-	free(buf);
-	return err;
-}
 
 int bootparam_read_running(const char *root, struct boot_params *cur,
 			   bool *found, struct errbuf *e)
@@ -419,7 +314,7 @@ static int carry_one(struct bootparam *b, const char *root, int i,
 	int err;
 
 	snprintf(path, sizeof(path), BOOT_PARAMS_SYSFS "/setup_data/%d/type", i);
-	err = read_hex_file(root, path, &type, e);
+	err = read_hex_value(root, path, &type, e);
 	if (err == -ENOENT)
 		return err_set(e, -EINVAL, "%s is missing", path);
 	if (err)
@@ -471,220 +366,16 @@ int bootparam_carry_setup_data(struct bootparam *b, const char *root,
 		       "/setup_data has more than %d nodes", CARRY_SCAN_MAX);
 }
 
-/* ---- EFI ---- */
-
-static int read_runtime_entry(const char *root, int i,
-			      struct efi_memory_desc *md, struct errbuf *e)
-{
-	static const char *const field[] = { "type", "phys_addr", "virt_addr",
-					     "num_pages", "attribute" };
-	uint64_t v[5];
-	char path[128];
-	size_t f;
-	int err;
-
-	for (f = 0; f < 5; f++) {
-		snprintf(path, sizeof(path), RUNTIME_MAP_SYSFS "/%d/%s", i,
-			 field[f]);
-		err = read_hex_file(root, path, &v[f], e);
-		if (err == -ENOENT)
-			return err_set(e, -EINVAL, "%s is missing", path);
-		if (err)
-			return err;
-	}
-	snprintf(path, sizeof(path), RUNTIME_MAP_SYSFS "/%d", i);
-	if (v[0] > UINT32_MAX)
-		return err_set(e, -EINVAL, "%s: type 0x%llx is not 32-bit",
-			       path, (unsigned long long)v[0]);
-	if (v[1] & ((1u << EFI_PAGE_SHIFT) - 1) || !v[3] ||
-	    v[3] > (UINT64_MAX - v[1]) >> EFI_PAGE_SHIFT)
-		return err_set(e, -EINVAL,
-			       "%s: 0x%llx pages at 0x%llx is not a valid region",
-			       path, (unsigned long long)v[3],
-			       (unsigned long long)v[1]);
-	memset(md, 0, sizeof(*md));
-	md->type = (uint32_t)v[0];
-	md->phys_addr = v[1];
-	md->virt_addr = v[2];
-	md->num_pages = v[3];
-	md->attribute = v[4];
-	return 0;
-}
-
-int efi_runtime_map_read(const char *root, struct efi_memory_desc **map,
-			 size_t *nr, struct errbuf *e)
-{
-	struct efi_memory_desc *m = NULL, *nm;
-	size_t n = 0, cap = 0;
-	char path[96];
-	int err;
-
-	*map = NULL;
-	*nr = 0;
-	for (;;) {
-		snprintf(path, sizeof(path), RUNTIME_MAP_SYSFS "/%zu", n);
-		err = fsroot_exists(root, path);
-		if (err < 0) {
-			err = err_set(e, err, "cannot look at %s: %s", path,
-				      strerror(-err));
-			goto fail;
-		}
-		if (!err)
-			break;
-		if (n == EFI_RUNTIME_MAP_MAX) {
-			err = err_set(e, -E2BIG,
-				      RUNTIME_MAP_SYSFS " has more than %d entries",
-				      EFI_RUNTIME_MAP_MAX);
-			goto fail;
-		}
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			nm = realloc(m, cap * sizeof(*m));
-			if (!nm) {
-				err = err_set(e, -ENOMEM, "out of memory");
-				goto fail;
-			}
-			m = nm;
-		}
-		err = read_runtime_entry(root, (int)n, &m[n], e);
-		if (err)
-			goto fail;
-		n++;
-	}
-	*map = m;
-	*nr = n;
-	return 0;
-fail:
-	free(m);
-	return err;
-}
-
-/* The EFI memory map lives in the SETUP_EFI node; point efi_info at it. */
-static int efi_fill(void *ctx, void *payload, uint32_t len, uint64_t phys,
-		    struct errbuf *e)
-{
-	struct boot_params *bp = bootparam_zero_page(ctx);
-	uint64_t map = phys + sizeof(struct efi_setup_data);
-
-	bp->efi_info.efi_memmap = (uint32_t)map;
-	bp->efi_info.efi_memmap_hi = (uint32_t)(map >> 32);
-	bp->efi_info.efi_memmap_size = len - sizeof(struct efi_setup_data);
-	return 0;
-}
-
-/* fw_vendor, runtime, config_table: all needed, else no EFI handover. */
-static int read_efi_tables(const char *root, struct efi_setup_data *esd,
-			   bool *ok, struct errbuf *e)
-{
-
-	uint64_t vendor, runtime, tables, smbios;
-	int err;
-
-	*ok = false;
-	err = read_hex_file(root, EFI_SYSFS "/fw_vendor", &vendor, e);
-	if (!err)
-		err = read_hex_file(root, EFI_SYSFS "/runtime", &runtime, e);
-	if (!err)
-		err = read_hex_file(root, EFI_SYSFS "/config_table", &tables,
-				    e);
-	if (err == -ENOENT)
-		return 0;
-	if (err)
-		return err;
-	/* efi_reuse_config() patches the SMBIOS entry with this one. */
-	err = efi_systab_value(root, "SMBIOS", &smbios, e);
-	if (err)
-		return err;
-	esd->fw_vendor = vendor;
-	esd->runtime = runtime;
-	esd->tables = tables;
-	esd->smbios = smbios;
-	*ok = true;
-	return 0;
-}
-
-/*
- * Hand the running kernel's EFI state over the way the kernel's own
- * kexec_file loader does (setup_efi_state()): same systab, the runtime
- * regions at the virtual addresses already in use (the firmware allows
- * SetVirtualAddressMap() once per boot), and the table addresses the
- * running kernel found before it switched them to virtual. Anything
- * missing and the next kernel boots without EFI, as with noefi.
- */
-int bootparam_set_efi(struct bootparam *b, const char *root,
-		      const struct boot_params *cur, struct errbuf *e)
-{
-	const struct efi_info *ci = &cur->efi_info;
-	struct efi_memory_desc *map = NULL;
-	struct efi_setup_data esd = { 0 };
-	uint8_t *payload = NULL;
-	size_t nr, len;
-	bool ok;
-	int err;
-
-	err = fsroot_exists(root, EFI_SYSFS);
-	if (err <= 0)
-		return err < 0 ? err_set(e, err, "cannot look at " EFI_SYSFS)
-			       : 0;
-	/* 32-bit firmware (mixed mode) keeps no runtime services over kexec. */
-	if (ci->efi_loader_signature != EFI64_LOADER_SIGNATURE ||
-	    !ci->efi_memmap_size || ci->efi_memdesc_version != 1)
-		return 0;
-	err = read_efi_tables(root, &esd, &ok, e);
-	if (err || !ok)
-		return err;
-	err = efi_runtime_map_read(root, &map, &nr, e);
-	if (err || !nr)
-		goto out;
-
-	len = sizeof(esd) + nr * sizeof(*map);
-	payload = malloc(len);
-	if (!payload) {
-		err = err_set(e, -ENOMEM, "out of memory");
-		goto out;
-	}
-	memcpy(payload, &esd, sizeof(esd));
-	memcpy(payload + sizeof(esd), map, nr * sizeof(*map));
-	/*
-	 * The map rides in the SETUP_EFI node, past the struct the kernel
-	 * reads: setup_data is memblock-reserved before any allocation and
-	 * avoided by KASLR, while memory merely next to the zero page is
-	 * neither.
-	 */
-	err = bootparam_add_setup_data(b, SETUP_EFI, payload, (uint32_t)len, 8,
-				       efi_fill, b, e);
-	if (err)
-		goto out;
-	b->bp.efi_info.efi_loader_signature = ci->efi_loader_signature;
-	b->bp.efi_info.efi_systab = ci->efi_systab;
-	b->bp.efi_info.efi_systab_hi = ci->efi_systab_hi;
-	b->bp.efi_info.efi_memdesc_version = ci->efi_memdesc_version;
-	b->bp.efi_info.efi_memdesc_size = sizeof(*map);
-	b->bp.secure_boot = cur->secure_boot;
-out:
-	free(payload);
-	free(map);
-	return err;
-}
 
 int bootparam_add_rng_seed(struct bootparam *b, struct errbuf *e)
 {
 	uint8_t seed[RNG_SEED_LEN];
-	size_t got = 0;
-	ssize_t n;
+	int err;
 
-	while (got < sizeof(seed)) {
-		n = getrandom(seed + got, sizeof(seed) - got, GRND_NONBLOCK);
-		if (n < 0 && errno == EINTR)
-			continue;
-		/* An uninitialised pool: no seed, as the kernel's own loader. */
-		if (n < 0 && errno == EAGAIN)
-			return 0;
-		if (n < 0)
-			return err_set(e, -errno, "getrandom: %s",
-				       strerror(errno));
-		got += n;
-	}
+	err = random_fill(seed, sizeof(seed));
+	if (err)
+		return err_set(e, err, "getrandom() failed for the RNG seed: %s",
+			       strerror(-err));
 	return bootparam_add_setup_data(b, SETUP_RNG_SEED, seed, sizeof(seed),
 					0, NULL, NULL, e);
 }
@@ -761,15 +452,18 @@ static int layout(struct bootparam *b, size_t *size, struct errbuf *e)
 	uint64_t off = sizeof(struct boot_params) + b->cmdline_len;
 	size_t i;
 
-	for (i = 0; i < b->nr; i++) {
-		struct bp_node *n = &b->node[i];
-		uint64_t payload = align_up(off + sizeof(struct setup_data),
-					    n->align);
+	bool ok = true;
 
+	for (i = 0; i < b->nr && ok; i++) {
+		struct bp_node *n = &b->node[i];
+		uint64_t payload = 0;
+
+		ok = align_up(off + sizeof(struct setup_data), n->align,
+			      &payload) &&
+		     align_up(payload + n->len, 8, &off);
 		n->offset = payload - sizeof(struct setup_data);
-		off = align_up(payload + n->len, 8);
 	}
-	if (off > SIZE_MAX || off > UINT32_MAX)
+	if (!ok || off > SIZE_MAX || off > UINT32_MAX)
 		return err_set(e, -E2BIG,
 			       "the boot parameters take %llu bytes; too many",
 			       (unsigned long long)off);
@@ -835,10 +529,6 @@ int x86_place(struct kexec_load *l, const struct segment *s, bool above_4g)
 	struct segment t = *s;
 	int idx;
 
-	if (l->opts && l->opts->mem_min > t.min)
-		t.min = l->opts->mem_min;
-	if (l->opts && l->opts->mem_max && (!t.max || l->opts->mem_max < t.max))
-		t.max = l->opts->mem_max;
 	if (t.fixed)
 		return plan_add(&l->plan, &t, l->err);
 	if (!above_4g) {

@@ -394,24 +394,7 @@ int bootparam_carry_setup_data(struct bootparam *b, const char *root,
 			       struct errbuf *e);
 /* Whether a setup_data node of @type from the running kernel is kept. */
 bool setup_data_carried(uint32_t type);
-int bootparam_set_efi(struct bootparam *b, const char *root,
-		      const struct boot_params *cur, struct errbuf *e);
 int bootparam_add_rng_seed(struct bootparam *b, struct errbuf *e);
-
-/*
- * /sys/firmware/efi/runtime-map/N/{type,phys_addr,virt_addr,num_pages,
- * attribute} as efi_memory_desc version-1 descriptors, N = 0, 1, ...
- * *nr is 0 when the directory is missing.
- */
-int efi_runtime_map_read(const char *root, struct efi_memory_desc **map,
-			 size_t *nr, struct errbuf *e);
-
-/*
- * A "KEY=0x..." line of /sys/firmware/efi/systab (ACPI20, ACPI, SMBIOS);
- * *val is 0 when the file or the line is missing.
- */
-int efi_systab_value(const char *root, const char *key, uint64_t *val,
-		     struct errbuf *e);
 
 /*
  * Lay the zero page, the command line and all nodes out in one buffer,
@@ -425,8 +408,8 @@ int bootparam_place(struct bootparam *b, struct kexec_load *l,
 		    const struct segment *tmpl, bool above_4g);
 
 /*
- * plan_add() with the x86 policy: inside --mem-min/--mem-max, below 4 GiB
- * when @above_4g is false, and below 4 GiB first even when it is true
+ * plan_add() with the x86 policy (--mem-min/--mem-max are already the
+ * plan's allowed ranges): below 4 GiB when @above_4g is false, and below 4 GiB first even when it is true
  * (old tools and firmware quirks are kinder to low memory), then
  * anywhere the template allows. Returns the segment index or -errno.
  */

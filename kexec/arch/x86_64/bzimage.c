@@ -11,11 +11,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "bootparam.h"
 #include "bzimage.h"
 #include "errbuf.h"
 #include "fsroot.h"
-#include "kexec.h"
+#include "load.h"
+#include "util.h"
 #include "x86_kho.h"
 #include "purgatory-load.h"
 
@@ -298,16 +300,6 @@ static int place_initrd(struct kexec_load *l, const struct bzimage_info *bi,
 	return 0;
 }
 
-static bool want_checksum(const struct kexec_load *l)
-{
-	int c = l->opts ? l->opts->checksum : -1;
-
-	/* Scratch cannot hold DMA targets; the in-kernel loader skips it too. */
-	if (c < 0)
-		return !l->kho;
-	return c;
-}
-
 static int build_bootparams(struct kexec_load *l, struct bootparam *b,
 			    const struct bzimage_info *bi, uint64_t kernel,
 			    uint64_t initrd)
@@ -390,14 +382,9 @@ static bool running_5level(const char *root)
 		return false;
 	buf = malloc(CPUINFO_HEAD);
 	/* A seq_file read may stop at any record: read up to the limit. */
-	while (buf && len < CPUINFO_HEAD) {
-		n = read(fd, buf + len, CPUINFO_HEAD - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += n;
-	}
+	n = buf ? read_full(fd, buf, CPUINFO_HEAD) : 0;
+	if (n > 0)
+		len = n;
 	close(fd);
 	/* Only the first flags line: every CPU runs the same paging mode. */
 	for (p = buf; p && p < buf + len;) {
@@ -468,7 +455,7 @@ static int bzimage_load(struct kexec_load *l)
 	if (err)
 		goto out;
 	err = purgatory_add(l, kernel + BZ_ENTRY64_OFFSET, b->phys,
-			    x86_serial_port(l->cmdline), want_checksum(l));
+			    x86_serial_port(l->cmdline), load_wants_checksum(l));
 out:
 	bootparam_free(b);
 	free(b);
@@ -479,5 +466,6 @@ const struct image_type bzimage_type = {
 	.name = "bzImage",
 	.probe = bzimage_probe,
 	.load = bzimage_load,
-	.file_load_ok = true,
+	/* init_size is about five times the file; boot params, purgatory, slack. */
+	.kernel_growth = 8,
 };

@@ -5,10 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch.h"
 #include "bootparam.h"
 
 struct errbuf;
-struct image_type;
 
 /* Lowest address for any segment: below is the BIOS and real-mode world. */
 #define BZ_MIN_ADDR 0x100000ULL

@@ -28,8 +28,8 @@
 #include "bootparam.h"
 #include "bzimage.h"
 #include "errbuf.h"
-#include "kexec.h"
 #include "kho.h"
+#include "load.h"
 #include "placement.h"
 #include "x86_kho.h"
 

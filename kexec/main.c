@@ -2,7 +2,7 @@
 /*
  * The command line layer: the only place that prints or exits. Everything
  * below it returns a negative errno and leaves its explanation in an
- * errbuf.
+ * errbuf, and sees no options (load.c translates them).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -16,9 +16,10 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "kexec.h"
+#include "arch.h"
 #include "kho.h"
 #include "load.h"
+#include "options.h"
 #include "syscalls.h"
 
 static const char *kho_source_name(enum kho_fdt_source s)
@@ -130,13 +131,14 @@ static int do_load(const struct kexec_opts *o, const char *root)
 {
 	struct kexec_load l = { 0 };
 	struct errbuf e = { 0 };
+	size_t i;
 	int err;
 
 	err = load_prepare(&l, o, root, &e);
 	if (err)
 		goto out;
-	if (l.kho && l.kho->warning[0])
-		fprintf(stderr, "kexec: warning: %s\n", l.kho->warning);
+	for (i = 0; l.kho && i < l.kho->nr_warnings; i++)
+		fprintf(stderr, "kexec: warning: %s\n", l.kho->warnings[i]);
 	if (o->debug || o->dry_run) {
 		if (o->debug > 1)
 			print_ranges("memory map", &l.sysmem);
