@@ -2,7 +2,7 @@
 /*
  * The KHO ABI inside a bzImage payload: fake vmlinux bytes holding (or
  * lacking) a kho-vN string, compressed here the way the kernel build does
- * (gzip -9; xz with the x86 BCJ filter and a CRC-32 check; lzma -9; zstd),
+ * (gzip -9; xz with the x86 BCJ filter and a CRC-32 check; lzma; zstd),
  * with the 4-byte size the build appends, then read back through
  * bz_payload_scan() and, inside a synthetic bzImage, bzimage_scan_abi().
  */
@@ -265,6 +265,38 @@ static void output_is_bounded(void **state)
 	}
 }
 
+/*
+ * scripts/xz_wrap.sh asks for a 128 MiB dictionary, and the decoder
+ * must be allowed that much. Encoding with it takes over a GiB, so the
+ * stream is encoded with 1 MiB and its block header says 128 MiB: the
+ * LZMA2 property byte (dictionary 2 << (b / 2 + 11) for even b) and the
+ * header's CRC-32.
+ */
+static void xz_with_the_kernels_dictionary(void **state)
+{
+	uint8_t *raw = vmlinux(VMLINUX, "kho-v4", VMLINUX - 100), *z, *h;
+	struct kho_abi_scan s;
+	size_t zlen, hlen, i;
+	uint32_t crc;
+
+	z = xz_of(raw, VMLINUX, &zlen);
+	h = z + 12;			/* after the stream header */
+	hlen = (h[0] + 1) * 4;
+	for (i = 1; i + 2 < hlen - 4; i++)
+		if (h[i] == 0x21 && h[i + 1] == 0x01 && h[i + 2] == 16)
+			break;
+	assert_true(i + 2 < hlen - 4);	/* LZMA2, 1 byte, 1 MiB */
+	h[i + 2] = 30;			/* 2 << 26: 128 MiB */
+	crc = crc32(0, h, hlen - 4);
+	for (i = 0; i < 4; i++)
+		h[hlen - 4 + i] = crc >> (8 * i);
+	bz_payload_scan(z, zlen, BZ_SCAN_MAX_OUT, "kho-v4", &s);
+	assert_int_equal(s.state, KHO_ABI_READ);
+	assert_true(s.has_want);
+	free(z);
+	free(raw);
+}
+
 /* The dictionary a hostile .lzma header asks for is capped. */
 static void lzma_dictionary_is_bounded(void **state)
 {
@@ -358,6 +390,7 @@ int main(void)
 		cmocka_unit_test(stops_once_found),
 		cmocka_unit_test(corrupt_payload_cannot_tell),
 		cmocka_unit_test(output_is_bounded),
+		cmocka_unit_test(xz_with_the_kernels_dictionary),
 		cmocka_unit_test(lzma_dictionary_is_bounded),
 		cmocka_unit_test(other_compressions_cannot_tell),
 		cmocka_unit_test(reads_the_payload_a_bzimage_names),

@@ -30,12 +30,13 @@ enum bz_comp {
  * A hostile payload must not cost unbounded memory or time: at most
  * BZ_SCAN_MAX_OUT bytes of output are looked at (a vmlinux is far
  * smaller; the loader refuses files above MAX_KERNEL_SIZE too), xz and
- * lzma may use BZ_SCAN_MEMLIMIT for their dictionary (the kernel's
- * build uses 32 MiB for xz, 64 MiB for lzma -9), zstd a window of
- * 2^BZ_SCAN_ZSTD_WLOG (zstd -22 --ultra writes 2^27).
+ * lzma may use BZ_SCAN_MEMLIMIT (the kernel's xz_wrap.sh asks for a
+ * 128 MiB dictionary, lzma -9 for 64 MiB; only what the output fills
+ * of it is ever touched), zstd a window of 2^BZ_SCAN_ZSTD_WLOG (zstd -22
+ * --ultra writes 2^27).
  */
 #define BZ_SCAN_MAX_OUT (512U << 20)
-#define BZ_SCAN_MEMLIMIT (128U << 20)
+#define BZ_SCAN_MEMLIMIT (256U << 20)
 #define BZ_SCAN_ZSTD_WLOG 27
 #define BZ_SCAN_CHUNK (64U << 10)
 
