@@ -62,13 +62,7 @@ run_abi() {
 
 T0=$(date +%s)
 vm_require "$ARCH"
-SRC=$(sed -n 's/^source=//p' "$VM_KDIR/INFO" 2>/dev/null || true)
-ABI=$(sed -n 's/^#define KHO_FDT_COMPATIBLE "\(kho-v[0-9]*\)".*/\1/p' \
-	"$SRC/include/linux/kho/abi/kexec_handover.h" 2>/dev/null || true)
-if [ -z "$ABI" ]; then
-	ABI=kho-v4
-	kk_log "no kernel source for KHO_FDT_COMPATIBLE; assuming $ABI (Linux 7.2/7.3)"
-fi
+ABI=$(vm_kho_abi)
 [ "$ABI" != kho-v9 ] || kk_die "the test kernel's own ABI is kho-v9: pick another number to patch in"
 
 V9=$LOGDIR/Image-v9
