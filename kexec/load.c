@@ -230,6 +230,11 @@ int load_prepare(struct kexec_load *l, const struct kexec_opts *o,
 	if (err)
 		return err_prefix(e, err, "%s", o->kernel);
 	if (l->kho)
+		err = kho_abi_check(l->kho, &l->next_abi, o->kernel,
+				    kho_abi_strict(&kr), o->kho_accept_loss, e);
+	if (err)
+		return err;
+	if (l->kho)
 		err = kho_check_kernel_scratch(l->kho, plan_free_bytes(&l->plan),
 					       &l->sysmem, o->force, e);
 	if (err)

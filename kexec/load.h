@@ -8,6 +8,7 @@
 
 #include "errbuf.h"
 #include "fsroot.h"
+#include "kho_abi.h"
 #include "memmap.h"
 #include "placement.h"
 
@@ -52,6 +53,8 @@ struct kexec_load {
 
 	/* KHO state when handing over, else NULL. */
 	struct kho_handover *kho;
+	/* With kho: the next kernel's KHO ABI, as its image loader read it. */
+	struct kho_abi_scan next_abi;
 
 	/* Buffers segments point at; freed with the load. */
 	void *owned[PLAN_MAX_SEGMENTS * 2];

@@ -139,12 +139,16 @@ static int do_load(const struct kexec_opts *o, const char *root)
 		goto out;
 	for (i = 0; l.kho && i < l.kho->nr_warnings; i++)
 		fprintf(stderr, "kexec: warning: %s\n", l.kho->warnings[i]);
+	if (l.kho && l.next_abi.warning[0])
+		fprintf(stderr, "kexec: warning: %s\n", l.next_abi.warning);
 	if (o->debug || o->dry_run) {
 		if (o->debug > 1)
 			print_ranges("memory map", &l.sysmem);
 		if (l.kho)
 			print_kho(l.kho);
-		else
+		if (l.kho && l.next_abi.verdict[0])
+			printf("KHO: %s\n", l.next_abi.verdict);
+		if (!l.kho)
 			printf("KHO: not handing over\n");
 		if (o->debug)
 			print_ranges("segments may use", &l.plan.allowed);

@@ -21,6 +21,7 @@ enum {
 	OPT_KHO_FDT,
 	OPT_KHO_BLOB,
 	OPT_KHO_SCRATCH,
+	OPT_KHO_ACCEPT_LOSS,
 	OPT_CHECKSUM,
 	OPT_NO_CHECKSUM,
 	OPT_SYSROOT,
@@ -56,6 +57,7 @@ static const struct option long_opts[] = {
 	{ "kho-fdt", required_argument, NULL, OPT_KHO_FDT },
 	{ "kho-blob", required_argument, NULL, OPT_KHO_BLOB },
 	{ "kho-scratch", required_argument, NULL, OPT_KHO_SCRATCH },
+	{ "kho-accept-loss", no_argument, NULL, OPT_KHO_ACCEPT_LOSS },
 	{ "checksum", no_argument, NULL, OPT_CHECKSUM },
 	{ "no-checksum", no_argument, NULL, OPT_NO_CHECKSUM },
 	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
@@ -99,6 +101,8 @@ const char kexec_usage[] =
 	"      --kho-scratch=SIZE[@ADDR][,SIZE[@ADDR]]...|auto\n"
 	"                             hand over from a kernel without KHO (with\n"
 	"                             --kho-fdt): these scratch regions, low first\n"
+	"      --kho-accept-loss      load even if the next kernel cannot (or may\n"
+	"                             not) take the handover: its state is lost\n"
 	"\n"
 	"Booting:\n"
 	"  -f, --force                with no action: boot without shutting down;\n"
@@ -307,6 +311,7 @@ static int parse_one(struct kexec_opts *o, int c, const char *arg,
 	case OPT_KHO_FDT: o->kho_fdt = arg; return 0;
 	case OPT_KHO_BLOB: return add_kho_blob(o, arg, e);
 	case OPT_KHO_SCRATCH: return parse_kho_scratch(o, arg, e);
+	case OPT_KHO_ACCEPT_LOSS: o->kho_accept_loss = true; return 0;
 	case OPT_CHECKSUM: o->checksum = 1; return 0;
 	case OPT_NO_CHECKSUM: o->checksum = 0; return 0;
 	case OPT_SYSROOT: o->sysroot = arg; return 0;

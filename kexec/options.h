@@ -64,6 +64,8 @@ struct kexec_opts {
 	struct kho_scratch_spec kho_scratch[OPT_MAX_KHO_SCRATCH];
 	int nr_kho_scratch;
 	bool kho_scratch_auto;
+	/* Load even when the next kernel cannot (or may not) take the handover. */
+	bool kho_accept_loss;
 	const char *sysroot;	/* test-only: root for /proc, /sys, /run */
 	const char *corrupt;	/* test-only: corrupt segment NAME after hashing */
 

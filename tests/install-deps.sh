@@ -14,6 +14,7 @@ apt-get update -q
 apt-get install -y -q --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config \
 	libfdt-dev zlib1g-dev libcmocka-dev device-tree-compiler \
+	liblzma-dev libzstd-dev zstd lz4 \
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross \
 	zlib1g-dev:arm64 \
 	qemu-system-x86 qemu-system-arm ovmf busybox-static cpio \

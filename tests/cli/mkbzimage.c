@@ -8,11 +8,19 @@
  *   mkbzimage OUT [version=0x20f] [payload=SIZE] [init_size=SIZE]
  *             [xloadflags=N] [relocatable=N] [align=N] [cmdline_size=N]
  *             [magic=XXXX] [truncate=SIZE]
+ *             [abi=kho-vN|none] [comp=gzip|raw] [kernel-file=FILE]
+ *
+ * The compressed kernel at payload_offset is, by default, a gzip stream
+ * of a fake vmlinux holding abi's string (kho-v4), as a kernel with KHO
+ * does; comp=raw leaves the filler bytes (no known compression);
+ * kernel-file puts FILE's bytes there instead (a payload compressed by
+ * another tool).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #define SETUP_SECTS 4
 
@@ -52,11 +60,77 @@ static const char *opt_str(int argc, char **argv, const char *key,
 	return def;
 }
 
+/* 256 KiB of filler with the ABI string (and its NUL) in the middle. */
+#define VMLINUX_SIZE (256U << 10)
+
+static uint8_t *gzip_vmlinux(const char *abi, unsigned long *len)
+{
+	uint8_t *raw = malloc(VMLINUX_SIZE), *out;
+	uLong cap = compressBound(VMLINUX_SIZE) + 64;
+	z_stream zs;
+	unsigned long i;
+
+	out = malloc(cap);
+	if (!raw || !out)
+		return NULL;
+	for (i = 0; i < VMLINUX_SIZE; i++)
+		raw[i] = (uint8_t)(i * 7 + 3);
+	if (strcmp(abi, "none"))
+		memcpy(raw + VMLINUX_SIZE / 2, abi, strlen(abi) + 1);
+	memset(&zs, 0, sizeof(zs));
+	if (deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 8,
+			 Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	zs.next_in = raw;
+	zs.avail_in = VMLINUX_SIZE;
+	zs.next_out = out;
+	zs.avail_out = cap;
+	if (deflate(&zs, Z_FINISH) != Z_STREAM_END)
+		return NULL;
+	*len = zs.total_out;
+	deflateEnd(&zs);
+	free(raw);
+	return out;
+}
+
+static uint8_t *read_file(const char *path, unsigned long *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	long n;
+
+	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET))
+		goto out;
+	buf = malloc(n ? n : 1);
+	if (buf && fread(buf, 1, n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	*len = n;
+out:
+	if (f)
+		fclose(f);
+	return buf;
+}
+
+/* The compressed kernel to put at payload_offset, or NULL for filler. */
+static uint8_t *compressed_kernel(int argc, char **argv, unsigned long *len)
+{
+	const char *file = opt_str(argc, argv, "kernel-file", NULL);
+
+	if (file)
+		return read_file(file, len);
+	if (!strcmp(opt_str(argc, argv, "comp", "gzip"), "raw"))
+		return NULL;
+	return gzip_vmlinux(opt_str(argc, argv, "abi", "kho-v4"), len);
+}
+
 int main(int argc, char **argv)
 {
-	unsigned long payload, size, i, trunc;
+	unsigned long payload, size, i, trunc, zlen = 0;
 	const char *magic;
-	uint8_t *img;
+	uint8_t *img, *z;
 	FILE *f;
 
 	if (argc < 2) {
@@ -64,6 +138,15 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	payload = opt(argc, argv, "payload", 1 << 20);
+	z = compressed_kernel(argc, argv, &zlen);
+	if (!z && (opt_str(argc, argv, "kernel-file", NULL) ||
+		   strcmp(opt_str(argc, argv, "comp", "gzip"), "raw"))) {
+		fprintf(stderr, "mkbzimage: cannot make the compressed kernel\n");
+		return 1;
+	}
+	/* payload_offset is 0x100 and the header says 0x200 less is its length. */
+	if (z && zlen + 0x200 > payload)
+		payload = zlen + 0x200;
 	size = (SETUP_SECTS + 1) * 512 + payload;
 	img = calloc(1, size);
 	if (!img)
@@ -89,6 +172,9 @@ int main(int argc, char **argv)
 	put32(img + 0x260, opt(argc, argv, "init_size", 4 * payload));
 	for (i = (SETUP_SECTS + 1) * 512; i < size; i++)
 		img[i] = (uint8_t)(i * 131 + 7);
+	if (z)
+		memcpy(img + (SETUP_SECTS + 1) * 512 + 0x100, z, zlen);
+	free(z);
 	trunc = opt(argc, argv, "truncate", size);
 	if (trunc > size)
 		trunc = size;

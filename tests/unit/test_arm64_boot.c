@@ -232,6 +232,9 @@ static void kho_copy_load_stays_in_scratch(void **state)
 	set_allowed(f, 0x50000000, 0x54000000);
 
 	assert_int_equal(arm64_boot(&f->l, f->img, FILE_SIZE), 0);
+	/* The Image was read for the KHO ABI: it has none. */
+	assert_int_equal(f->l.next_abi.state, KHO_ABI_READ);
+	assert_int_equal(f->l.next_abi.nr_found, 0);
 	for (size_t n = 0; n < f->l.plan.nr; n++) {
 		assert_true(f->l.plan.seg[n].mem >= 0x50000000);
 		assert_true(f->l.plan.seg[n].mem + f->l.plan.seg[n].memsz <=

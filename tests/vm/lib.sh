@@ -283,3 +283,19 @@ chosen_fdt_ok() { # PREV_SECTION TAG NEXT_SECTION WHO [WHAT]
 		vm_fail "$CASE_NAME $4: /chosen/linux,kho-fdt <$got> is ${5:-what kexec -d said} ('$said')"
 	fi
 }
+
+# vm_kho_abi: the KHO ABI of the test kernel vm_require found
+# (KHO_FDT_COMPATIBLE in its source, include/linux/kho/abi/
+# kexec_handover.h), for tests that need the number without a running
+# KHO kernel to read it from; kho-v4 (Linux 7.2/7.3) without the source.
+vm_kho_abi() {
+	local src abi
+	src=$(sed -n 's/^source=//p' "$VM_KDIR/INFO" 2>/dev/null || true)
+	abi=$(sed -n 's/^#define KHO_FDT_COMPATIBLE "\(kho-v[0-9]*\)".*/\1/p' \
+		"$src/include/linux/kho/abi/kexec_handover.h" 2>/dev/null || true)
+	if [ -z "$abi" ]; then
+		abi=kho-v4
+		kk_log "no kernel source for KHO_FDT_COMPATIBLE; assuming $abi (Linux 7.2/7.3)"
+	fi
+	echo "$abi"
+}

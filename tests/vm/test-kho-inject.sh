@@ -208,13 +208,7 @@ run_offauto() {
 T0=$(date +%s)
 vm_require "$ARCH"
 [ -n "$VM_HEADERS" ] || vm_skip_or_fail "the $ARCH test kernel came without uapi headers (KEXEC_KHO_KERNEL_${ARCH^^}?): luo-memfd needs linux/liveupdate.h"
-SRC=$(sed -n 's/^source=//p' "$VM_KDIR/INFO" 2>/dev/null || true)
-ABI=$(sed -n 's/^#define KHO_FDT_COMPATIBLE "\(kho-v[0-9]*\)".*/\1/p' \
-	"$SRC/include/linux/kho/abi/kexec_handover.h" 2>/dev/null || true)
-if [ -z "$ABI" ]; then
-	ABI=kho-v4
-	kk_log "no kernel source for KHO_FDT_COMPATIBLE; assuming $ABI (Linux 7.2/7.3)"
-fi
+ABI=$(vm_kho_abi)
 BINS=$(kk_static_bins "$ARCH")
 "$HERE/luo/build.sh" "$VM_HEADERS" "$LOGDIR/luo-memfd" "$ARCH" || kk_die "cannot build luo-memfd for $ARCH"
 case $ARCH in

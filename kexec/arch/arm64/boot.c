@@ -84,6 +84,7 @@ int arm64_boot(struct kexec_load *l, const void *img, size_t len)
 			return err;
 	}
 	if (l->kho) {
+		kho_abi_scan_buffer(&l->next_abi, l->kho->compatible, img, len);
 		err = arm64_kho_check_next_kernel(l->kho, info.page_size,
 						  l->plan.page, l->force,
 						  l->err);

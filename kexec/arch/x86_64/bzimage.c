@@ -14,8 +14,10 @@
 #include "arch.h"
 #include "bootparam.h"
 #include "bzimage.h"
+#include "bzpayload.h"
 #include "errbuf.h"
 #include "fsroot.h"
+#include "kho.h"
 #include "load.h"
 #include "util.h"
 #include "x86_kho.h"
@@ -434,6 +436,8 @@ static int bzimage_load(struct kexec_load *l)
 		err = check_paging(l, &bi);
 	if (err)
 		return err;
+	if (l->kho)
+		bzimage_scan_abi(&bi, l->kho->compatible, &l->next_abi);
 	b = malloc(sizeof(*b));
 	if (!b)
 		return err_set(l->err, -ENOMEM, "out of memory");
