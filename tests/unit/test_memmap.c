@@ -428,6 +428,48 @@ static void nul_bytes_hide_nothing_in_either_source(void **state)
 	memmap_free(&m);
 }
 
+/* A range at the last address cannot be kept: not an allocation failure. */
+static void range_at_the_last_address_is_named_not_out_of_memory(void **state)
+{
+	const char *root = *state;
+	struct mem_map m = { 0 };
+	struct errbuf e = { 0 };
+	char cmd[PATH_MAX];
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/sys/firmware/memmap/0 %s/proc",
+		 root, root);
+	assert_int_equal(system(cmd), 0);
+	put(root, "/sys/firmware/memmap/0/start", "0xffffffffffffffff\n", 19);
+	put(root, "/sys/firmware/memmap/0/end", "0xffffffffffffffff\n", 19);
+	put(root, "/sys/firmware/memmap/0/type", "System RAM\n", 11);
+	put(root, "/proc/iomem", "00001000-00001fff : System RAM\n"
+	    "ffffffffffffffff-ffffffffffffffff : System RAM\n", 78);
+	assert_int_equal(memmap_read_firmware(root, &m, &e), -EINVAL);
+	assert_null(strstr(e.msg, "memory reading"));
+	assert_non_null(strstr(e.msg, "/sys/firmware/memmap/0: a range at ffffffffffffffff, the last 64-bit address"));
+	err_clear(&e);
+	assert_int_equal(memmap_read_iomem(root, &m, &e), -EINVAL);
+	assert_null(strstr(e.msg, "memory reading"));
+	assert_non_null(strstr(e.msg, "/proc/iomem: line 2: a range at ffffffffffffffff"));
+	assert_int_equal(m.nr, 0);
+}
+
+/* An endless /proc/iomem stops at IOMEM_MAX (4 MiB) with the bound named. */
+static void endless_iomem_stops_at_its_bound(void **state)
+{
+	const char *root = *state;
+	struct mem_map m = { 0 };
+	struct errbuf e = { 0 };
+	char cmd[PATH_MAX];
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/proc && ln -s /dev/zero %s/proc/iomem",
+		 root, root);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(memmap_read_iomem(root, &m, &e), -EFBIG);
+	assert_non_null(strstr(e.msg, "/proc/iomem is larger than the 4194304 bytes allowed"));
+	assert_int_equal(m.nr, 0);
+}
+
 static void normalize_merges_same_type_overlaps_and_neighbours(void **state)
 {
 	struct mem_map m = { 0 };
@@ -575,6 +617,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(iomem_with_too_many_ranges_is_e2big,
 						tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(iomem_at_the_range_limit_is_accepted,
+						tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(range_at_the_last_address_is_named_not_out_of_memory,
+						tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(endless_iomem_stops_at_its_bound,
 						tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(nul_bytes_hide_nothing_in_either_source,
 						tmp_setup, tmp_teardown),
