@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fsroot.h"
 #include "kexec.h"
@@ -160,19 +161,48 @@ static uint64_t plan_bytes(const struct plan *p)
 	return n;
 }
 
+/*
+ * A kernel or initrd larger than the memory segments may use can never be
+ * placed. A regular file is mapped, its size known, and placement names
+ * what does not fit; a pipe or a device (/dev/zero) is read into memory,
+ * so reading stops there, not after the 2 GiB an initrd may be.
+ */
+static int map_input(struct kexec_load *l, const char *what, const char *path,
+		     uint64_t max, struct file_map *m, struct errbuf *e)
+{
+	uint64_t room = memmap_total(&l->plan.allowed, MEM_RAM);
+	const char *limit = "the most kexec reads";
+	struct stat st;
+	int err;
+
+	if (room < max && (stat(path, &st) || !S_ISREG(st.st_mode))) {
+		max = room;
+		limit = l->kho ? "all the KHO scratch segments may use" :
+				 "all the memory segments may use";
+	}
+	err = map_file(path, max, m, e);
+	if (err != -EFBIG)
+		return err;
+	err_clear(e);
+	return err_set(e, err, "%s %s: more than %llu MiB, %s for it", what,
+		       path, (unsigned long long)(max >> 20), limit);
+}
+
 static int read_inputs(struct kexec_load *l, const struct kexec_opts *o,
 		       struct errbuf *e)
 {
 	char *cmdline;
 	int err;
 
-	err = map_file(o->kernel, MAX_KERNEL_SIZE, &l->kernel_file, e);
+	err = map_input(l, "kernel", o->kernel, MAX_KERNEL_SIZE,
+			&l->kernel_file, e);
 	if (err)
 		return err;
 	l->kernel = l->kernel_file.data;
 	l->kernel_size = l->kernel_file.len;
 	if (o->initrd) {
-		err = map_file(o->initrd, MAX_INITRD_SIZE, &l->initrd_file, e);
+		err = map_input(l, "initrd", o->initrd, MAX_INITRD_SIZE,
+				&l->initrd_file, e);
 		if (err)
 			return err;
 		l->initrd = l->initrd_file.data;
@@ -195,12 +225,7 @@ int load_prepare(struct kexec_load *l, const struct kexec_opts *o,
 	l->root = root;
 	l->err = e;
 
-	err = read_inputs(l, o, e);
-	if (err)
-		return err;
-	err = image_type_find(o->type, l->kernel, l->kernel_size, &type, e);
-	if (err)
-		return err_prefix(e, err, "%s", o->kernel);
+	/* Where segments may go first: it bounds how much input is read. */
 	err = memmap_read(root, &l->sysmem, e);
 	if (err)
 		return err;
@@ -210,6 +235,12 @@ int load_prepare(struct kexec_load *l, const struct kexec_opts *o,
 	err = setup_allowed(l, o, e);
 	if (err)
 		return err;
+	err = read_inputs(l, o, e);
+	if (err)
+		return err;
+	err = image_type_find(o->type, l->kernel, l->kernel_size, &type, e);
+	if (err)
+		return err_prefix(e, err, "%s", o->kernel);
 	err = type->load(l);
 	if (err == -EADDRNOTAVAIL && l->kho)
 		err_append(e, " (with KHO every segment must lie in the scratch regions: %llu MiB in all, %llu MiB still free; --no-kho lifts this)",
