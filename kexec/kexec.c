@@ -314,9 +314,8 @@ int main(int argc, char **argv)
 		free_options(&o);
 		return 1;
 	}
-	root = o.sysroot ? o.sysroot : getenv("KEXEC_KHO_SYSROOT");
-	if (!root || !*root)
-		root = "/";
+	/* Never the environment: a root process reads the running system. */
+	root = o.sysroot && *o.sysroot ? o.sysroot : "/";
 
 	switch (o.action) {
 	case ACT_HELP:
