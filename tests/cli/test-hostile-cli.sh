@@ -182,6 +182,17 @@ fails reboot EINVAL "reboot into the loaded kernel: no kernel is loaded; load on
 fails reboot EBUSY "reboot into the loaded kernel: busy: .*run kexec -e again" -- -e
 fails reboot EPERM "reboot into the loaded kernel: not permitted: run as root" -- -e
 fails reboot EIO "reboot into the loaded kernel: the kernel could not prepare the handover" -- -e
+# kexec -e takes the network down before the jump; a reboot that fails
+# brings up again what was up (and only that), in a namespace of our own.
+unshare -rn sh -c 'ip link add v0 type veth peer name v1 && ip link set v0 up &&
+	env KEXEC_TEST_SYSCALLS=reboot=EBUSY "$1" --sysroot "$2" -y -e 2>/dev/null
+	ip -o link show v0; ip -o link show v1' sh "$tbin" "$root" >"$work/out" 2>&1
+if grep -qE '^[0-9]+: v0@v1: <([^>]*,)?UP[,>]' "$work/out" &&
+	! grep -qE '^[0-9]+: v1@v0: <([^>]*,)?UP[,>]' "$work/out"; then
+	ok "a failed reboot brings the interfaces it took down up again"
+else
+	not_ok "a failed reboot brings the interfaces it took down up again"
+fi
 fails kexec_unload EBUSY "unload: busy: " -- -u
 fails kexec_unload EPERM "unload: not permitted: " -- -u
 
