@@ -18,24 +18,6 @@ trap 'rm -rf "$work"' EXIT
 
 . "$srcdir/tests/cli/tap-lib.sh"
 
-# refuse DESC PATTERN -- CMD...: exit 1, exactly one "kexec: " line on
-# stderr, matching PATTERN.
-refuse() {
-	local desc=$1 pat=$2 rc
-	shift 3
-	"$@" >"$work/stdout" 2>"$work/out"
-	rc=$?
-	if [ "$rc" != 1 ]; then
-		not_ok "$desc (exit $rc, wanted 1)"
-	elif [ "$(wc -l <"$work/out")" != 1 ] || ! grep -q '^kexec: ' "$work/out"; then
-		not_ok "$desc (stderr is not one 'kexec:' line)"
-	elif ! grep -qE -- "$pat" "$work/out"; then
-		not_ok "$desc (no '$pat' in the error)"
-	else
-		ok "$desc"
-	fi
-}
-
 # check DESC CMD...: a test of its own made of a shell condition.
 check() {
 	local desc=$1
