@@ -392,7 +392,6 @@ int parse_options(int argc, char **argv, struct kexec_opts *o,
 		  struct errbuf *e)
 {
 	char name[8];
-
 	int c, err;
 
 	memset(o, 0, sizeof(*o));

@@ -72,8 +72,8 @@ struct kexec_opts {
 	struct opt_kho_scratch kho_scratch[OPT_MAX_KHO_SCRATCH];
 	int nr_kho_scratch;
 	bool kho_scratch_auto;
-	const char *sysroot;	/* test-only: root for /proc, /sys, /run */
-	const char *corrupt;	/* test-only: corrupt segment NAME after hashing */
+	const char *sysroot;	/* root for /proc, /sys, /run: --dry-run or test build */
+	const char *corrupt;	/* test build: corrupt segment NAME after hashing */
 
 	/* Owned strings (joined --append pieces). */
 	char *cmdline_buf;
