@@ -10,8 +10,9 @@ struct errbuf;
 /*
  * Every /proc, /sys and /run path the loader reads goes through here,
  * relative to a root directory ("/" normally). Unit tests point the root
- * at a fixture tree (option --sysroot, or KEXEC_KHO_SYSROOT), so they need
- * neither root privileges nor a particular kernel.
+ * at a fixture tree (kexec --dry-run --sysroot, or any action of the test
+ * build kexec-test), so they need neither root privileges nor a
+ * particular kernel.
  */
 
 /*

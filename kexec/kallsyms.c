@@ -122,7 +122,7 @@ int kallsyms_lookup_fd(int fd, const char *what, const char *name,
 		.name = name, .name_len = strlen(name), .types = types,
 	};
 	bool skipping = false;
-	size_t fill = 0, used;
+	size_t fill = 0, used, total = 0;
 	char *buf;
 	ssize_t n;
 	int ret = 0;
@@ -140,6 +140,13 @@ int kallsyms_lookup_fd(int fd, const char *what, const char *name,
 		}
 		if (n == 0)
 			break;
+		total += n;
+		if (total > KALLSYMS_MAX) {
+			ret = err_set(e, -EFBIG,
+				      "%s goes on past %u MiB: no kernel's symbol table is that long",
+				      what, KALLSYMS_MAX >> 20);
+			goto out;
+		}
 		fill += n;
 		used = scan_lines(&s, buf, fill, &skipping);
 		memmove(buf, buf + used, fill - used);

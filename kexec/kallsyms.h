@@ -21,8 +21,16 @@ int kallsyms_lookup(const char *root, const char *name, const char *types,
 		    uint64_t *addr, struct errbuf *e);
 
 /*
+ * Where reading /proc/kallsyms stops: a distribution kernel with every
+ * module loaded lists some 20 MiB, so an endless or a far larger file
+ * (a fixture, a hostile mount) is refused with -EFBIG.
+ */
+#define KALLSYMS_MAX (256u << 20)
+
+/*
  * The same over an fd, streaming: /proc/kallsyms is megabytes and its
- * size is not known in advance. @what names the file in messages.
+ * size is not known in advance. @what names the file in messages;
+ * -EFBIG past KALLSYMS_MAX bytes.
  */
 int kallsyms_lookup_fd(int fd, const char *what, const char *name,
 		       const char *types, uint64_t *addr, struct errbuf *e);

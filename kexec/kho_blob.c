@@ -18,6 +18,9 @@ static bool blob_name_ok(const char *name, size_t len)
 
 	if (!len || len > KHO_BLOB_NAME_MAX)
 		return false;
+	/* libfdt refuses these two as node names: say so up front. */
+	if (name[0] == '.' && (len == 1 || (len == 2 && name[1] == '.')))
+		return false;
 	for (i = 0; i < len; i++) {
 		unsigned char c = name[i];
 
@@ -35,8 +38,8 @@ static int read_blob(const char *spec, struct kho_blob *b, struct errbuf *e)
 
 	if (!eq || !blob_name_ok(spec, n))
 		return err_set(e, -EINVAL,
-			       "--kho-blob '%.80s': NAME must be 1 to %d of A-Z a-z 0-9 , . _ + -",
-			       spec, KHO_BLOB_NAME_MAX);
+			       "--kho-blob '%.*s=...': NAME must be 1 to %d of A-Z a-z 0-9 , . _ + -, and not . or ..",
+			       (int)(n < 80 ? n : 80), spec, KHO_BLOB_NAME_MAX);
 	memcpy(b->name, spec, n);
 	b->name[n] = '\0';
 	snprintf(b->seg_name, sizeof(b->seg_name), "kho-blob %s", b->name);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "arch.h"
 #include "fsroot.h"
@@ -150,19 +151,73 @@ out:
 	return err;
 }
 
-static int read_inputs(struct kexec_load *l, const struct kexec_opts *o,
-		       struct errbuf *e)
+/*
+ * A kernel or initrd larger than the memory segments may use can never be
+ * placed. A regular file is mapped, its size known, and placement names
+ * what does not fit; a pipe or a device (/dev/zero) is read into memory,
+ * so reading stops at @room (what the segments may use, 0 when not known
+ * yet), not after the 2 GiB an initrd may be.
+ */
+static int map_input(const struct kexec_load *l, const char *what,
+		     const char *path, uint64_t max, uint64_t room,
+		     struct file_map *m, struct errbuf *e)
 {
-	char *cmdline;
+	const char *limit = "the most kexec reads";
+	struct stat st;
 	int err;
 
-	err = map_file(o->kernel, MAX_KERNEL_SIZE, &l->kernel_file, e);
+	if (room && room < max && (stat(path, &st) || !S_ISREG(st.st_mode))) {
+		max = room;
+		limit = l->kho ? "all the KHO scratch segments may use" :
+				 "all the memory segments may use";
+	}
+	err = map_file(path, max, m, e);
+	if (err != -EFBIG)
+		return err;
+	err_clear(e);
+	return err_set(e, err, "%s %s: more than %llu MiB, %s for it", what,
+		       path, (unsigned long long)(max >> 20), limit);
+}
+
+/*
+ * The kernel comes first: its type says how much it grows, which sizes
+ * --kho-scratch auto before anything is placed.
+ */
+static int read_kernel(struct kexec_load *l, const struct kexec_opts *o,
+		       struct errbuf *e)
+{
+	int err;
+
+	err = map_input(l, "kernel", o->kernel, MAX_KERNEL_SIZE, 0,
+			&l->kernel_file, e);
 	if (err)
 		return err;
 	l->kernel = l->kernel_file.data;
 	l->kernel_size = l->kernel_file.len;
+	return 0;
+}
+
+/* What an input will take before it is read: a regular file's size, else 0. */
+static uint64_t input_size_hint(const char *path)
+{
+	struct stat st;
+
+	if (!path || stat(path, &st) || !S_ISREG(st.st_mode))
+		return 0;
+	return (uint64_t)st.st_size;
+}
+
+/* The initrd and command line, once the allowed ranges bound the read. */
+static int read_rest(struct kexec_load *l, const struct kexec_opts *o,
+		     struct errbuf *e)
+{
+	char *cmdline;
+	int err;
+
 	if (o->initrd) {
-		err = map_file(o->initrd, MAX_INITRD_SIZE, &l->initrd_file, e);
+		err = map_input(l, "initrd", o->initrd, MAX_INITRD_SIZE,
+				memmap_total(&l->plan.allowed, MEM_RAM),
+				&l->initrd_file, e);
 		if (err)
 			return err;
 		l->initrd = l->initrd_file.data;
@@ -204,7 +259,7 @@ int load_prepare(struct kexec_load *l, const struct kexec_opts *o,
 	l->force = o->force;
 	l->corrupt = o->corrupt;
 
-	err = read_inputs(l, o, e);
+	err = read_kernel(l, o, e);
 	if (err)
 		return err;
 	err = image_type_find(o->type, l->kernel, l->kernel_size, &type, e);
@@ -215,11 +270,15 @@ int load_prepare(struct kexec_load *l, const struct kexec_opts *o,
 		return err;
 	/* Scratch is sized before the image is parsed: the arch guesses. */
 	load_kho_request(o, type->kernel_growth * (uint64_t)l->kernel_size +
-				    l->initrd_size, &kr);
+				    input_size_hint(o->initrd), &kr);
 	err = kho_prepare(root, &kr, &l->sysmem, &l->kho, e);
 	if (err)
 		return err;
 	err = setup_allowed(l, o, e);
+	if (err)
+		return err;
+	/* Where segments may go bounds how much of a pipe is read. */
+	err = read_rest(l, o, e);
 	if (err)
 		return err;
 	err = type->load(l);

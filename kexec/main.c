@@ -199,30 +199,61 @@ static int do_file_load(const struct kexec_opts *o, const char *root,
 	return fail(&e, err);
 }
 
-/* kexec-tools brings interfaces down so NICs stop DMA before the jump. */
-static void ifdown_all(void)
+/* The interfaces ifdown_all() took down, with the flags they had. */
+struct ifs_down {
+	struct ifreq *r;
+	size_t nr;
+};
+
+/*
+ * kexec-tools brings interfaces down so NICs stop DMA before the jump.
+ * Only those that were up are taken down, and remembered in @d.
+ */
+static void ifdown_all(struct ifs_down *d)
 {
 	struct if_nameindex *ifs, *i;
+	size_t n = 0;
 	int fd;
 
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return;
 	ifs = if_nameindex();
-	for (i = ifs; i && i->if_index; i++) {
+	for (i = ifs; i && i->if_index; i++)
+		n++;
+	d->r = n ? calloc(n, sizeof(*d->r)) : NULL;
+	for (i = ifs; d->r && i->if_index; i++) {
 		struct ifreq ifr = { 0 };
 
 		if (!strcmp(i->if_name, "lo"))
 			continue;
 		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", i->if_name);
-		if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0 || !(ifr.ifr_flags & IFF_UP))
 			continue;
+		d->r[d->nr] = ifr;
 		ifr.ifr_flags &= ~IFF_UP;
-		ioctl(fd, SIOCSIFFLAGS, &ifr);
+		if (ioctl(fd, SIOCSIFFLAGS, &ifr) == 0)
+			d->nr++;
 	}
 	if (ifs)
 		if_freenameindex(ifs);
 	close(fd);
+}
+
+/* The reboot failed and this system goes on: with its network. */
+static void ifup_again(struct ifs_down *d)
+{
+	size_t i;
+	int fd;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	for (i = 0; fd >= 0 && i < d->nr; i++)
+		ioctl(fd, SIOCSIFFLAGS, &d->r[i]);
+	if (fd >= 0)
+		close(fd);
+	free(d->r);
+	d->r = NULL;
+	d->nr = 0;
 }
 
 /* Refuse to boot with a KHO FDT copy that no longer matches the kernel. */
@@ -253,6 +284,7 @@ static int check_stale(const struct kexec_opts *o, const char *root,
 
 static int do_exec(const struct kexec_opts *o, const char *root)
 {
+	struct ifs_down down = { 0 };
 	struct errbuf e = { 0 };
 	int err;
 
@@ -269,8 +301,9 @@ static int do_exec(const struct kexec_opts *o, const char *root)
 	if (!o->no_sync)
 		sync();
 	if (!o->no_ifdown)
-		ifdown_all();
+		ifdown_all(&down);
 	err = sys_kexec_reboot(&e);
+	ifup_again(&down);
 	return fail(&e, err);
 }
 
@@ -320,9 +353,8 @@ int main(int argc, char **argv)
 		free_options(&o);
 		return 1;
 	}
-	root = o.sysroot ? o.sysroot : getenv("KEXEC_KHO_SYSROOT");
-	if (!root || !*root)
-		root = "/";
+	/* Never the environment: a root process reads the running system. */
+	root = o.sysroot && *o.sysroot ? o.sysroot : "/";
 
 	switch (o.action) {
 	case ACT_HELP:

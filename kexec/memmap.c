@@ -264,6 +264,14 @@ static const char *quote(const char *s, char *buf, size_t size)
  * cannot be expressed as an exclusive end; nothing can be placed there,
  * so such a range simply loses that byte.
  */
+/*
+ * Ranges are kept with exclusive ends, so a range starting at the last
+ * address of the 64-bit space (ffffffffffffffff-ffffffffffffffff) has no
+ * end to keep; no physical address reaches that high on any CPU.
+ */
+#define TOP_BYTE_MSG \
+	"a range at ffffffffffffffff, the last 64-bit address, where no physical memory can be"
+
 static uint64_t exclusive_end(uint64_t inclusive)
 {
 	return inclusive == UINT64_MAX ? UINT64_MAX : inclusive + 1;
@@ -401,7 +409,10 @@ static int read_fw_entry(const char *root, const char *idx, struct mem_map *m,
 		goto out;
 	}
 	ret = memmap_add(m, start, exclusive_end(end), type);
-	if (ret == -E2BIG)
+	if (ret == -EINVAL) {
+		*strrchr(full, '/') = '\0';
+		ret = err_set(e, ret, "%s: %s", full, TOP_BYTE_MSG);
+	} else if (ret == -E2BIG)
 		ret = err_set(e, ret, "%s: more than %d ranges", FW_MEMMAP_DIR,
 			      MEMMAP_MAX_RANGES);
 	else if (ret)
@@ -550,6 +561,9 @@ static int parse_iomem(char *buf, size_t len, const char *full,
 		if (type == MEM_OTHER)
 			continue;
 		ret = memmap_add(m, l.start, exclusive_end(l.end), type);
+		if (ret == -EINVAL)
+			return err_set(e, ret, "%s: line %u: %s", full, lineno,
+				       TOP_BYTE_MSG);
 		if (ret == -E2BIG)
 			return err_set(e, ret, "%s: more than %d memory ranges",
 				       full, MEMMAP_MAX_RANGES);

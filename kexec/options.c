@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,7 +62,9 @@ static const struct option long_opts[] = {
 	{ "checksum", no_argument, NULL, OPT_CHECKSUM },
 	{ "no-checksum", no_argument, NULL, OPT_NO_CHECKSUM },
 	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
+#ifdef KEXEC_TEST_HOOKS
 	{ "test-corrupt-segment", required_argument, NULL, OPT_CORRUPT },
+#endif
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -273,6 +276,19 @@ static int parse_addr_opt(const char *name, const char *arg, uint64_t *out,
 	return 0;
 }
 
+/* mem_max 0 means "no limit" inside; from the user it would mean no memory. */
+static int parse_mem_max(struct kexec_opts *o, const char *arg,
+			 struct errbuf *e)
+{
+	int err = parse_addr_opt("--mem-max", arg, &o->mem_max, e);
+
+	if (!err && !o->mem_max)
+		return err_set(e, -EINVAL,
+			       "--mem-max '%s': no memory lies below address 0 (leave --mem-max out for no limit)",
+			       arg);
+	return err;
+}
+
 static int parse_one(struct kexec_opts *o, int c, const char *arg,
 		     struct errbuf *e)
 {
@@ -296,7 +312,7 @@ static int parse_one(struct kexec_opts *o, int c, const char *arg,
 	case OPT_REUSE_CMDLINE: o->reuse_cmdline = true; return 0;
 	case OPT_DTB: o->dtb = arg; return 0;
 	case OPT_MEM_MIN: return parse_addr_opt("--mem-min", arg, &o->mem_min, e);
-	case OPT_MEM_MAX: return parse_addr_opt("--mem-max", arg, &o->mem_max, e);
+	case OPT_MEM_MAX: return parse_mem_max(o, arg, e);
 	case OPT_DRY_RUN: o->dry_run = true; return 0;
 	case OPT_KHO:
 		if (o->kho == KHO_OFF)
@@ -347,12 +363,40 @@ static int check_combination(struct kexec_opts *o, struct errbuf *e)
 			       "--kho-scratch needs --kho-fdt FILE (kho-inject new --abi kho-vN makes one)");
 	if (o->dry_run && !loads)
 		return err_set(e, -EINVAL, "--dry-run goes with loading a kernel");
+#ifndef KEXEC_TEST_HOOKS
+	/*
+	 * A fixture root makes plans for tests; a real load, exec, unload
+	 * or status of a root process reads the running system, always.
+	 */
+	if (o->sysroot && !o->dry_run)
+		return err_set(e, -EINVAL,
+			       "--sysroot goes with --dry-run only: a real load, exec, unload or status reads the running system");
+#endif
 	return 0;
+}
+
+#define SHORT_OPTS ":leusScafxydt:hv"
+
+/*
+ * The option getopt stopped at. In "-Zl" it is still inside argv[optind]
+ * and argv[optind - 1] is the word before, so a short option is named by
+ * optopt; a long one, or a known short option (--load=x, a missing -t
+ * argument, which always ends its word), by the word getopt moved past.
+ */
+static const char *bad_option(char **argv, char *buf, size_t size)
+{
+	if (optopt > 0 && optopt < 256 && optopt != ':' &&
+	    !strchr(SHORT_OPTS, optopt)) {
+		snprintf(buf, size, "-%c", optopt);
+		return buf;
+	}
+	return argv[optind - 1];
 }
 
 int parse_options(int argc, char **argv, struct kexec_opts *o,
 		  struct errbuf *e)
 {
+	char name[8];
 	int c, err;
 
 	memset(o, 0, sizeof(*o));
@@ -362,14 +406,14 @@ int parse_options(int argc, char **argv, struct kexec_opts *o,
 
 	optind = 0;	/* rescan from the start: tests parse many times */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":leusScafxydt:hv", long_opts,
+	while ((c = getopt_long(argc, argv, SHORT_OPTS, long_opts,
 				NULL)) != -1) {
 		if (c == '?')
 			return err_set(e, -EINVAL, "unknown option '%s' (try --help)",
-				       argv[optind - 1]);
+				       bad_option(argv, name, sizeof(name)));
 		if (c == ':')
 			return err_set(e, -EINVAL, "option '%s' needs an argument",
-				       argv[optind - 1]);
+				       bad_option(argv, name, sizeof(name)));
 		err = parse_one(o, c, optarg, e);
 		if (err)
 			return err;

@@ -66,8 +66,8 @@ struct kexec_opts {
 	bool kho_scratch_auto;
 	/* Load even when the next kernel cannot (or may not) take the handover. */
 	bool kho_accept_loss;
-	const char *sysroot;	/* test-only: root for /proc, /sys, /run */
-	const char *corrupt;	/* test-only: corrupt segment NAME after hashing */
+	const char *sysroot;	/* root for /proc, /sys, /run: --dry-run or test build */
+	const char *corrupt;	/* test build: corrupt segment NAME after hashing */
 
 	/* Owned strings (joined --append pieces). */
 	char *cmdline_buf;

@@ -134,8 +134,9 @@ static void fill_regions(const struct plan *p, struct purgatory_params *pp,
 	sha256_final(&all, pp->sha256);
 }
 
+#ifdef KEXEC_TEST_HOOKS
 /*
- * Test-only (--test-corrupt-segment): change one byte of the named segment
+ * Test build only (--test-corrupt-segment): change one byte of the named segment
  * after hashing, so a VM test can see the purgatory refuse to jump. The
  * caller's buffer is not ours to modify: the segment gets a changed copy.
  */
@@ -169,6 +170,7 @@ static int corrupt_segment(struct kexec_load *l, const char *name)
 	s->buf = copy;
 	return 0;
 }
+#endif
 
 int purgatory_add(struct kexec_load *l, uint64_t entry, uint64_t arg0,
 		  uint64_t serial_port, bool checksum)
@@ -202,11 +204,13 @@ int purgatory_add(struct kexec_load *l, uint64_t entry, uint64_t arg0,
 	fill_regions(&l->plan, &pp, checksum);
 	memcpy(buf + h.params_offset, &pp, sizeof(pp));
 
+#ifdef KEXEC_TEST_HOOKS
 	if (l->corrupt) {
 		ret = corrupt_segment(l, l->corrupt);
 		if (ret)
 			return ret;
 	}
+#endif
 
 	seg.name = "purgatory";
 	seg.buf = buf;

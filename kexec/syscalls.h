@@ -24,7 +24,16 @@ int sys_kexec_reboot(struct errbuf *e);
 /* 1 if a kernel is loaded, 0 if not, per /sys/kernel/kexec_loaded. */
 int kexec_loaded(const char *root, struct errbuf *e);
 
-/* Explain an errno from the kexec syscalls; @file_load picks the wording. */
-const char *kexec_errno_reason(int err, bool file_load);
+enum kexec_call {
+	KEXEC_CALL_LOAD,	/* kexec_load, also unloading */
+	KEXEC_CALL_FILE_LOAD,	/* kexec_file_load */
+	KEXEC_CALL_REBOOT,	/* reboot(LINUX_REBOOT_CMD_KEXEC) */
+};
+
+/*
+ * Explain an errno from one of the kexec syscalls in one phrase: what the
+ * kernel refused and what to do. Never NULL.
+ */
+const char *kexec_errno_reason(int err, enum kexec_call call);
 
 #endif

@@ -60,7 +60,8 @@ build() {
 	./autogen.sh || return 1
 	if [ -f config.status ]; then make distclean || return 1; fi
 	rm -rf "$build_dir" && mkdir -p "$build_dir" && cd "$build_dir" &&
-		"$top/configure" --enable-static-binaries && make -j"$(nproc)"
+		"$top/configure" --enable-static-binaries && make -j"$(nproc)" &&
+		make -j"$(nproc)" kexec/kexec-test	# the VM tests' test build
 }
 
 if ! step "build (static)" build build; then
@@ -135,7 +136,7 @@ cross_build() {
 		"$top/configure" --host=aarch64-linux-gnu --enable-static-binaries \
 			LIBFDT_CFLAGS="-I$fdt_sysroot/usr/include" \
 			LIBFDT_LIBS="-L$fdt_sysroot/usr/lib/aarch64-linux-gnu -lfdt" &&
-		make -j"$(nproc)" &&
+		make -j"$(nproc)" && make -j"$(nproc)" kexec/kexec-test &&
 		file kexec/kexec | grep -q 'ARM aarch64' &&
 		file kexec/kexec | grep -q 'statically linked'
 }

@@ -73,6 +73,26 @@ plan_inside() {
 	END { exit (bad || !seen) }' "$work/out"
 }
 
+# refuse DESC PATTERN -- CMD...: exit 1, exactly one "kexec: " line on
+# stderr matching PATTERN, nothing on stdout.
+refuse() {
+	local desc=$1 pat=$2 rc
+	shift 3
+	"$@" >"$work/stdout" 2>"$work/out"
+	rc=$?
+	if [ "$rc" != 1 ]; then
+		not_ok "$desc (exit $rc, wanted 1)"
+	elif [ "$(wc -l <"$work/out")" != 1 ] || ! grep -q '^kexec: ' "$work/out"; then
+		not_ok "$desc (stderr is not one 'kexec:' line)"
+	elif ! grep -qE -- "$pat" "$work/out"; then
+		not_ok "$desc (no '$pat' in the error)"
+	elif [ -s "$work/stdout" ]; then
+		not_ok "$desc (printed something on stdout)"
+	else
+		ok "$desc"
+	fi
+}
+
 tap_end() {
 	echo "1..$n"
 	[ "$failed" = 0 ]

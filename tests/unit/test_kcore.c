@@ -343,6 +343,20 @@ static void kallsyms_parse_line_accepts_only_the_kernel_format(void **state)
 				 -EINVAL);
 }
 
+/* An endless kallsyms (here /dev/zero) stops at KALLSYMS_MAX, named. */
+static void kallsyms_endless_file_stops_at_its_bound(void **state)
+{
+	struct errbuf e = { 0 };
+	uint64_t a = 0;
+	int fd = open("/dev/zero", O_RDONLY);
+
+	assert_true(fd >= 0);
+	assert_int_equal(kallsyms_lookup_fd(fd, "/proc/kallsyms", "kho_out",
+					    "dDbB", &a, &e), -EFBIG);
+	close(fd);
+	assert_non_null(strstr(e.msg, "/proc/kallsyms goes on past 256 MiB"));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, root_setup, root_teardown)
 
 int main(void)
@@ -367,6 +381,7 @@ int main(void)
 		T(kallsyms_ignores_wrong_types_and_modules),
 		T(kallsyms_two_addresses_are_ambiguous),
 		T(kallsyms_parse_line_accepts_only_the_kernel_format),
+		T(kallsyms_endless_file_stops_at_its_bound),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

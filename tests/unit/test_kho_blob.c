@@ -126,7 +126,7 @@ static void blob_given_twice_is_refused(void **state)
 static void blob_names_outside_the_node_charset_are_refused(void **state)
 {
 	static const char *const bad[] = {
-		"a/b", "x@1", "sp ace", "new\nline", "",
+		"a/b", "x@1", "sp ace", "new\nline", "", ".", "..",
 		"a234567890123456789012345678901234567890123456789012345678901234",
 	};
 	struct fx_state *t = *state;
@@ -143,6 +143,13 @@ static void blob_names_outside_the_node_charset_are_refused(void **state)
 		if (kho_add_blobs(h, specs, 1, &e) != -EINVAL)
 			fail_msg("blob name \"%s\" accepted", bad[i]);
 		assert_non_null(strstr(e.msg, "NAME must be"));
+		/* The option and the name, not the FDT it would have broken. */
+		if (!strchr(bad[i], '=') && !strchr(bad[i], '\n')) {
+			char want[128];
+
+			snprintf(want, sizeof(want), "--kho-blob '%s=...'", bad[i]);
+			assert_non_null(strstr(e.msg, want));
+		}
 		free(s);
 		kho_free(h);
 	}

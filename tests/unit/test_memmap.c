@@ -399,20 +399,32 @@ static void put(const char *root, const char *rel, const char *data,
 	assert_int_equal(fclose(f), 0);
 }
 
-static void nul_bytes_hide_nothing_in_either_source(void **state)
+/*
+ * Both sources under @root: firmware entry 0 (System RAM) from @start
+ * (@slen bytes, NULs allowed) to @end, and /proc/iomem (@ilen bytes).
+ */
+static void put_both(const char *root, const char *start, size_t slen,
+		     const char *end, const char *iomem, size_t ilen)
 {
-	const char *root = *state;
-	struct mem_map m = { 0 };
-	struct errbuf e = { 0 };
 	char cmd[PATH_MAX];
 
 	snprintf(cmd, sizeof(cmd), "mkdir -p %s/sys/firmware/memmap/0 %s/proc",
 		 root, root);
 	assert_int_equal(system(cmd), 0);
-	put(root, "/sys/firmware/memmap/0/start", "0x1000\0junk\n", 12);
-	put(root, "/sys/firmware/memmap/0/end", "0x1fff\n", 7);
+	put(root, "/sys/firmware/memmap/0/start", start, slen);
+	put(root, "/sys/firmware/memmap/0/end", end, strlen(end));
 	put(root, "/sys/firmware/memmap/0/type", "System RAM\n", 11);
-	put(root, "/proc/iomem", "00001000-00001fff : System RAM\0x\n", 33);
+	put(root, "/proc/iomem", iomem, ilen);
+}
+
+static void nul_bytes_hide_nothing_in_either_source(void **state)
+{
+	const char *root = *state;
+	struct mem_map m = { 0 };
+	struct errbuf e = { 0 };
+
+	put_both(root, "0x1000\0junk\n", 12, "0x1fff\n",
+		 "00001000-00001fff : System RAM\0x\n", 33);
 	assert_int_equal(memmap_read_firmware(root, &m, &e), -EINVAL);
 	assert_non_null(strstr(e.msg, "/sys/firmware/memmap/0/start: line 1: contains a NUL byte"));
 	err_clear(&e);
@@ -426,6 +438,42 @@ static void nul_bytes_hide_nothing_in_either_source(void **state)
 	assert_int_equal(m.nr, 1);
 	assert_range(&m, 0, 0x1000, 0x2000, MEM_RAM);
 	memmap_free(&m);
+}
+
+/* A range at the last address cannot be kept: not an allocation failure. */
+static void range_at_the_last_address_is_named_not_out_of_memory(void **state)
+{
+	const char *root = *state;
+	struct mem_map m = { 0 };
+	struct errbuf e = { 0 };
+
+	put_both(root, "0xffffffffffffffff\n", 19, "0xffffffffffffffff\n",
+		 "00001000-00001fff : System RAM\n"
+		 "ffffffffffffffff-ffffffffffffffff : System RAM\n", 78);
+	assert_int_equal(memmap_read_firmware(root, &m, &e), -EINVAL);
+	assert_null(strstr(e.msg, "memory reading"));
+	assert_non_null(strstr(e.msg, "/sys/firmware/memmap/0: a range at ffffffffffffffff, the last 64-bit address"));
+	err_clear(&e);
+	assert_int_equal(memmap_read_iomem(root, &m, &e), -EINVAL);
+	assert_null(strstr(e.msg, "memory reading"));
+	assert_non_null(strstr(e.msg, "/proc/iomem: line 2: a range at ffffffffffffffff"));
+	assert_int_equal(m.nr, 0);
+}
+
+/* An endless /proc/iomem stops at IOMEM_MAX (4 MiB) with the bound named. */
+static void endless_iomem_stops_at_its_bound(void **state)
+{
+	const char *root = *state;
+	struct mem_map m = { 0 };
+	struct errbuf e = { 0 };
+	char cmd[PATH_MAX];
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/proc && ln -s /dev/zero %s/proc/iomem",
+		 root, root);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(memmap_read_iomem(root, &m, &e), -EFBIG);
+	assert_non_null(strstr(e.msg, "/proc/iomem is larger than the 4194304 bytes allowed"));
+	assert_int_equal(m.nr, 0);
 }
 
 static void normalize_merges_same_type_overlaps_and_neighbours(void **state)
@@ -575,6 +623,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(iomem_with_too_many_ranges_is_e2big,
 						tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(iomem_at_the_range_limit_is_accepted,
+						tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(range_at_the_last_address_is_named_not_out_of_memory,
+						tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(endless_iomem_stops_at_its_bound,
 						tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(nul_bytes_hide_nothing_in_either_source,
 						tmp_setup, tmp_teardown),

@@ -132,6 +132,38 @@ static void unknown_option_named(void **state)
 	free_options(&o);
 }
 
+/* In "-Zl" getopt is still inside the word: argv[optind - 1] is the one before. */
+static void unknown_short_option_named_in_a_cluster(void **state)
+{
+	struct kexec_opts o;
+	struct errbuf e = { 0 };
+
+	assert_int_equal(PARSE(&o, &e, "-Zl", "bz"), -EINVAL);
+	assert_non_null(strstr(e.msg, "'-Z'"));
+	free_options(&o);
+	err_clear(&e);
+	assert_int_equal(PARSE(&o, &e, "-l", "-Zd", "bz"), -EINVAL);
+	assert_non_null(strstr(e.msg, "'-Z'"));
+	free_options(&o);
+	err_clear(&e);
+	assert_int_equal(PARSE(&o, &e, "--kho", "-dZ", "bz"), -EINVAL);
+	assert_non_null(strstr(e.msg, "'-Z'"));
+	free_options(&o);
+	err_clear(&e);
+	/* A long option given an argument it does not take: its own word. */
+	assert_int_equal(PARSE(&o, &e, "-Zd", "--load=x", "bz"), -EINVAL);
+	assert_non_null(strstr(e.msg, "'-Z'"));
+	free_options(&o);
+	err_clear(&e);
+	assert_int_equal(PARSE(&o, &e, "--load=x", "bz"), -EINVAL);
+	assert_non_null(strstr(e.msg, "'--load=x'"));
+	free_options(&o);
+	err_clear(&e);
+	assert_int_equal(PARSE(&o, &e, "-l", "bz", "-dt"), -EINVAL);
+	assert_non_null(strstr(e.msg, "'-dt' needs an argument"));
+	free_options(&o);
+}
+
 static void missing_argument_named(void **state)
 {
 	struct kexec_opts o;
@@ -193,6 +225,46 @@ static void mem_min_above_max_rejected(void **state)
 	assert_int_equal(PARSE(&o, &e, "-l", "--mem-min=2G", "--mem-max=1G",
 			       "bz"), -EINVAL);
 	assert_non_null(strstr(e.msg, "--mem-min"));
+	free_options(&o);
+}
+
+/* Inside, 0 is "no limit"; a user who typed 0 did not mean that. */
+static void mem_max_zero_rejected(void **state)
+{
+	struct kexec_opts o;
+	struct errbuf e = { 0 };
+
+	assert_int_equal(PARSE(&o, &e, "-l", "--mem-max=0", "bz"), -EINVAL);
+	assert_non_null(strstr(e.msg, "--mem-max '0'"));
+	free_options(&o);
+	err_clear(&e);
+	assert_int_equal(PARSE(&o, &e, "-l", "--mem-max=0x0K", "bz"), -EINVAL);
+	free_options(&o);
+}
+
+/* Production build: the fixture root is for plans, never for a real call. */
+static void sysroot_needs_dry_run(void **state)
+{
+	struct kexec_opts o;
+	struct errbuf e = { 0 };
+
+	assert_int_equal(PARSE(&o, &e, "-l", "--sysroot=/fx", "bz"), -EINVAL);
+	assert_non_null(strstr(e.msg, "--sysroot"));
+	free_options(&o);
+	err_clear(&e);
+	assert_int_equal(PARSE(&o, &e, "--sysroot=/fx", "-e"), -EINVAL);
+	free_options(&o);
+	err_clear(&e);
+	assert_int_equal(PARSE(&o, &e, "--sysroot=/fx", "-S"), -EINVAL);
+	free_options(&o);
+	err_clear(&e);
+	assert_int_equal(PARSE(&o, &e, "--sysroot=/fx", "-u"), -EINVAL);
+	free_options(&o);
+	err_clear(&e);
+	/* The corrupt-segment hook does not exist outside the test build. */
+	assert_int_equal(PARSE(&o, &e, "-l", "--dry-run",
+			       "--test-corrupt-segment=initrd", "bz"), -EINVAL);
+	assert_non_null(strstr(e.msg, "unknown option"));
 	free_options(&o);
 }
 
@@ -436,7 +508,7 @@ static void type_dtb_reuse_and_sysroot(void **state)
 	struct errbuf e = { 0 };
 
 	assert_int_equal(PARSE(&o, &e, "-l", "-t", "bzImage", "--dtb", "d.dtb",
-			       "--reuse-cmdline", "--sysroot=/fx", "bz"), 0);
+			       "--reuse-cmdline", "--sysroot=/fx", "--dry-run", "bz"), 0);
 	assert_string_equal(o.type, "bzImage");
 	assert_string_equal(o.dtb, "d.dtb");
 	assert_true(o.reuse_cmdline);
@@ -491,12 +563,15 @@ int main(void)
 		cmocka_unit_test(conflicting_syscalls_rejected),
 		cmocka_unit_test(syscall_flags),
 		cmocka_unit_test(unknown_option_named),
+		cmocka_unit_test(unknown_short_option_named_in_a_cluster),
 		cmocka_unit_test(missing_argument_named),
 		cmocka_unit_test(load_without_kernel_rejected),
 		cmocka_unit_test(kernel_with_exec_rejected),
 		cmocka_unit_test(two_kernels_rejected),
 		cmocka_unit_test(mem_limits_parsed_with_suffixes),
 		cmocka_unit_test(mem_min_above_max_rejected),
+		cmocka_unit_test(mem_max_zero_rejected),
+		cmocka_unit_test(sysroot_needs_dry_run),
 		cmocka_unit_test(bad_number_rejected),
 		cmocka_unit_test(parse_u64_edges),
 		cmocka_unit_test(kho_flags),

@@ -4,8 +4,8 @@
 #     dir=$(kk_static_bins x86_64)   # $dir/kexec, $dir/kho-inject
 #
 # The binaries come from $KEXEC_KHO_BUILD_X86_64 / $KEXEC_KHO_BUILD_ARM64
-# (an out-of-tree build dir, as tests/run-all.sh makes: kexec/kexec and
-# kho-inject/kho-inject inside) when set, else from a build made here:
+# (an out-of-tree build dir, as tests/run-all.sh makes: kexec/kexec,
+# kexec/kexec-test and kho-inject/kho-inject inside) when set, else from a build made here:
 #   tests/out/src-vm/          copy of the sources (git ls-files -co
 #                              --exclude-standard, so never build outputs;
 #                              outside git: every file, then distclean)
@@ -13,7 +13,7 @@
 #                              --enable-static-binaries; rebuilt incrementally
 # The source tree itself may be configured in-tree by someone, which makes
 # automake refuse an out-of-tree build from it; the copy never is.
-# Both binaries are copied into tests/out/vm-bin-ARCH/, the directory echoed,
+# The binaries are copied into tests/out/vm-bin-ARCH/, the directory echoed,
 # after `file` confirmed they are static programs of ARCH.
 
 KK_BINS_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -85,7 +85,7 @@ kk_bins_build() {
 			if [ ! -f "$build/config.status" ]; then
 				(cd "$build" && "$src/configure" "${conf[@]}") || exit 1
 			fi
-			make -C "$build" -j2 kexec/kexec kho-inject/kho-inject
+			make -C "$build" -j2 kexec/kexec kexec/kexec-test kho-inject/kho-inject
 		} > "$log" 2>&1
 	) 8> "$KK_BINS_OUT/.vm-build.lock" || {
 		tail -n 30 "$log" >&2
@@ -94,7 +94,8 @@ kk_bins_build() {
 	echo "$build"
 }
 
-# kk_static_bins ARCH: echoes a directory holding static `kexec` and
+# kk_static_bins ARCH: echoes a directory holding static `kexec`,
+# `kexec-test` (the test build, with the hooks some VM cases use) and
 # `kho-inject` for ARCH (x86_64 or arm64).
 kk_static_bins() {
 	local arch=$1 build machine b dir tmp
@@ -106,8 +107,8 @@ kk_static_bins() {
 	[ -n "$build" ] || build=$(kk_bins_build "$arch") || return $?
 	dir=$KK_BINS_OUT/vm-bin-$arch
 	mkdir -p "$dir"
-	for b in kexec/kexec kho-inject/kho-inject; do
-		[ -x "$build/$b" ] || kk_die "no $build/$b (a build of kexec-kho for $arch?)"
+	for b in kexec/kexec kexec/kexec-test kho-inject/kho-inject; do
+		[ -x "$build/$b" ] || kk_die "no $build/$b (a build of kexec-kho for $arch? make kexec/kexec-test builds the test build)"
 		file -L "$build/$b" | grep -q "$machine" ||
 			kk_die "$build/$b is not a $arch program: $(file -L "$build/$b")"
 		file -L "$build/$b" | grep -q 'statically linked' ||

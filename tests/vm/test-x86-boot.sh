@@ -14,8 +14,9 @@
 #            proves B was placed by KASLR there and not here
 #   uefi     OVMF, default options: B keeps /sys/firmware/efi, runtime map,
 #            efivarfs
-#   corrupt  --checksum --test-corrupt-segment=initrd: the purgatory says
-#            "checksum mismatch in segment" and halts; B never starts
+#   corrupt  --checksum --test-corrupt-segment=initrd (a hook only the test
+#            build kexec-test has): the purgatory says "checksum mismatch
+#            in segment" and halts; B never starts
 #   file     kexec -s (kexec_file_load): B boots through the kernel's loader
 #   neg      A only: kexec -e with nothing loaded, a garbage kernel, an
 #            over-long command line, load + unload, and (A runs with
@@ -57,7 +58,7 @@ PAYLOAD_SHA=$(sha256sum "$LOGDIR/payload.bin" | cut -d' ' -f1)
 INITRD_B_SHA=$(sha256sum "$LOGDIR/initrd-b.cpio.gz" | cut -d' ' -f1)
 INITRD_B_KB=$(( ($(stat -c %s "$LOGDIR/initrd-b.cpio.gz") + 1023) / 1024 ))
 "$HERE/mkinitramfs.sh" --arch x86_64 --out "$LOGDIR/initrd-a.cpio.gz" \
-	--bin "$BINS/kexec" --bin "$BINS/kho-inject" \
+	--bin "$BINS/kexec" --bin "$BINS/kexec-test" --bin "$BINS/kho-inject" \
 	--file "$LOGDIR/initrd-b.cpio.gz:/boot/initrd-b.cpio.gz" \
 	--file "$VM_KERNEL:/boot/bzImage"
 echo "== payload sha256 $PAYLOAD_SHA, initrd-b sha256 $INITRD_B_SHA ($INITRD_B_KB KiB)"
@@ -288,7 +289,7 @@ case_corrupt() {
 	m=$(new_marker)
 	case_start corrupt
 	boot_a "$CASE_LOG" --watch-halt -- kktest.mode=load kktest.marker="$m" \
-		kktest.kexecopts=--checksum,--test-corrupt-segment=initrd
+		kktest.kexec=kexec-test kktest.kexecopts=--checksum,--test-corrupt-segment=initrd
 	assert_log "$CASE_LOG" 'KKTEST: PASS kexec -c -l /boot/bzImage \(kexec_load\) succeeded' \
 		"corrupt: A loaded B (with one initrd byte changed after hashing)" || true
 	assert_log "$CASE_LOG" 'kexec_core: Starting new kernel' "corrupt: A's kernel started the kexec" || true

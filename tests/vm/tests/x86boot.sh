@@ -7,6 +7,7 @@
 #             file     kexec -s -l (kexec_file_load), kexec -e
 #             neg      kexec misuse that must fail; no kexec -e
 #           kktest.kexecopts= (commas for spaces) adds loader options,
+#           kktest.kexec= names the loader for -l (kexec-test: the hooks),
 #           kktest.bextra= (commas for spaces) adds words to B's command line.
 #   stage 1 (kernel B): prints "kkx86: B key=value" lines for the host to
 #           compare with A's and with what the host put in initrd-b.
@@ -147,6 +148,7 @@ stage0() {
 	mode=$(arg kktest.mode) || mode=load
 	marker=$(arg kktest.marker) || marker=none
 	opts=$(arg kktest.kexecopts) || opts=
+	kx=$(arg kktest.kexec) || kx=kexec
 	bextra=$(arg kktest.bextra) || bextra=
 	echo "x86boot: stage 0 (kernel A), mode $mode, marker $marker"
 	report A
@@ -162,9 +164,10 @@ stage0() {
 	append="console=ttyS0 kktest=x86boot kktest.stage=1 kktest.marker=$marker retain_initrd panic=-1${bextra:+ $bextra}"
 	echo "kkx86: A append=$append"
 	echo "kkx86: A syscall=$syscall"
-	echo "+ kexec $sc -d $opts -l /boot/bzImage --initrd /boot/initrd-b.cpio.gz --append \"$append\""
+	echo "+ $kx $sc -d $opts -l /boot/bzImage --initrd /boot/initrd-b.cpio.gz --append \"$append\""
+	kk_check "/bin/$kx is present" test -x "/bin/$kx"
 	# shellcheck disable=SC2086
-	if kexec $sc -d $opts -l /boot/bzImage --initrd /boot/initrd-b.cpio.gz --append "$append"; then
+	if "$kx" $sc -d $opts -l /boot/bzImage --initrd /boot/initrd-b.cpio.gz --append "$append"; then
 		kk_pass "kexec $sc -l /boot/bzImage ($syscall) succeeded"
 	else
 		kk_fail "kexec $sc -l /boot/bzImage ($syscall) failed (status $?)"
