@@ -128,7 +128,7 @@ run_blob() {
 	assert_log "$b" 'test_kho: KHO restore succeeded' "blob B: test_kho: KHO restore succeeded" || true
 	assert_log "$b" "Revived memory reservation 'kkr' from KHO" "blob B: reserve_mem region revived" || true
 	assert_log "$b" "KKTEST: PASS reserve_mem content came back: 'kk-pmsg from A with blobs'" "blob B: pmsg text read back" || true
-	assert_log "$b" 'KKTEST: PASS LUO: restore kk-a: 16 MiB memfd' "blob B: LUO memfd byte-exact" || true
+	assert_log "$b" "KKTEST: PASS LUO: session 'kk-a' memfd of 16 MiB came back byte-exact" "blob B: LUO memfd byte-exact" || true
 	for n in raw big fdt; do
 		assert_log "$b" "KKTEST: PASS blob $n: .* is byte-exact" "blob B: kho/in/sub_fdts/$n byte-exact" || true
 	done
@@ -175,7 +175,7 @@ run_off() {
 	assert_log "$c" 'KHO: found kexec handover data' "off C: KHO: found kexec handover data" || true
 	assert_log "$c" 'KHO: exec from: [^ ]+ \(count 1\)' "off C: KHO: exec from: ... (count 1)" || true
 	assert_log "$c" 'test_kho: KHO restore succeeded' "off C: test_kho: KHO restore succeeded" || true
-	assert_log "$c" 'KKTEST: PASS LUO: restore kk-b: 16 MiB memfd' "off C: LUO memfd from B byte-exact" || true
+	assert_log "$c" "KKTEST: PASS LUO: session 'kk-b' memfd of 16 MiB came back byte-exact" "off C: LUO memfd from B byte-exact" || true
 }
 
 run_offauto() {
