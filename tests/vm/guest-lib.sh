@@ -327,6 +327,16 @@ dmesg_has() { # DESC REGEX
 	fi
 }
 
+# dmesg_lacks DESC REGEX: no kernel message matches REGEX. DESC is the
+# PASS line: it must not match REGEX itself (the host greps the log).
+dmesg_lacks() {
+	if dmesg | grep -qE "$2"; then
+		kk_fail "$1: dmesg has $(dmesg | grep -E "$2" | head -n1 | sed 's/^\[[^]]*\] //')"
+	else
+		kk_pass "$1"
+	fi
+}
+
 # expect_error DESC REGEX CMD...: CMD must fail with exactly one line on
 # stderr matching REGEX (extended, case-insensitive), and load nothing.
 expect_error() {

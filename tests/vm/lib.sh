@@ -294,6 +294,10 @@ vm_section() {
 	echo "$out"
 }
 
+# vm_scratch SECTION: the KHO scratch list the guest's show_kernel printed
+# (its KK-SCRATCH lines "PHYS LEN"), on one line.
+vm_scratch() { sed -n 's/^KK-SCRATCH: //p' "$1" | tr '\n' ' '; }
+
 # arm64: the FDT address in the next kernel's /chosen/linux,kho-fdt is the
 # one the previous kernel's loader reported (run_log TAG of `kexec -d`).
 chosen_fdt_ok() { # PREV_SECTION TAG NEXT_SECTION WHO [WHAT]

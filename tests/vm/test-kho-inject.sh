@@ -77,10 +77,9 @@ blobs_same() { # A_SECTION B_SECTION NAME[:A_NAME]...
 
 # B's out/scratch_* are exactly the regions A's kexec -d said it chose.
 scratch_as_chosen() { # A_SECTION B_SECTION
-	local want got
+	local want
 	want=$(sed -n 's/^  load| KHO: scratch\[[0-9]*\] 0x0*\([0-9a-f]*\) size \(0x[0-9a-f]*\)$/0x\1 \2/p' "$1" | tr '\n' ' ')
-	got=$(sed -n 's/^KK-SCRATCH: //p' "$2" | tr '\n' ' ')
-	vm_assert_eq "$CASE_NAME: B's KHO scratch is what A's kexec chose" "$got" "$want"
+	vm_assert_eq "$CASE_NAME: B's KHO scratch is what A's kexec chose" "$(vm_scratch "$2")" "$want"
 }
 
 # B's kho/in/fdt points preserved-memory-map at the empty map A placed.

@@ -146,10 +146,8 @@ text_of() { sed -n 's/^KK-TEXT: //p' "$1" | head -n1; }
 # The next kernel runs on the scratch list it was handed: its own
 # out/scratch_* are the previous kernel's, entry for entry.
 scratch_same() { # PREV_SECTION NEXT_SECTION WHO
-	local a b
-	a=$(sed -n 's/^KK-SCRATCH: //p' "$1" | tr '\n' ' ')
-	b=$(sed -n 's/^KK-SCRATCH: //p' "$2" | tr '\n' ' ')
-	vm_assert_eq "$CASE_NAME $3: runs on the scratch list it was handed" "$b" "$a"
+	vm_assert_eq "$CASE_NAME $3: runs on the scratch list it was handed" \
+		"$(vm_scratch "$2")" "$(vm_scratch "$1")"
 }
 
 # arm64-64k: every kernel of the chain ran with $PAGE-byte pages, and
