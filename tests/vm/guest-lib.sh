@@ -328,7 +328,7 @@ dmesg_has() { # DESC REGEX
 }
 
 # dmesg_lacks DESC REGEX: no kernel message matches REGEX. DESC is the
-# PASS line: it must not match REGEX itself (the host greps the log).
+# PASS line: the host's refute_log patterns must not match it.
 dmesg_lacks() {
 	if dmesg | grep -qE "$2"; then
 		kk_fail "$1: dmesg has $(dmesg | grep -E "$2" | head -n1 | sed 's/^\[[^]]*\] //')"
