@@ -8,6 +8,7 @@ set -u
 
 KI=${KHO_INJECT:-$PWD/kho-inject/kho-inject}
 unset KEXEC_KHO_SYSROOT
+# shellcheck source=tests/cli/tap-lib.sh
 . "$(dirname "$0")/../cli/tap-lib.sh"
 
 # run ARGS...: kho-inject with stdout/stderr in files, status in $rc.
@@ -24,7 +25,8 @@ if [ ! -x "$KI" ]; then
 fi
 T=$(mktemp -d "${TMPDIR:-/tmp}/kho-inject-cli.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
-tap_diag="$T/err $T/out"	# what not_ok shows: run's output files
+# shellcheck disable=SC2034 # what tap-lib.sh's not_ok shows: run's files
+tap_diag="$T/err $T/out"
 
 # Bytes in the order this CPU stores a u32, as the kernel writes them.
 le32() { printf "\\$(printf %03o $(($1 & 255)))\\000\\000\\000"; }
