@@ -1,14 +1,34 @@
 # shellcheck shell=bash
-# TAP helpers for the CLI tests. Source it after setting $work (a scratch
-# directory); each check prints "ok N - ..." or "not ok N - ..." and the
-# script ends with tap_end, which prints the plan and sets the status.
+# TAP helpers for the shell tests of tests/cli and tests/kho-inject.
+# Source it; each check prints "ok N - ..." or "not ok N - ...". A script
+# either prints its plan up front (echo "1..N", then compares $n with N
+# at the end) or ends with tap_end, which prints the plan. $failed counts
+# the failures.
+#
+# After a failure not_ok shows, as TAP comments, what the failed command
+# printed: the first 30 lines of each file named in $tap_diag (default
+# $work/out, the file expect writes), each line prefixed with the file's
+# name.
 
 n=0
 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() {
+	local f
 	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-	[ -f "$work/out" ] && sed 's/^/# /' "$work/out" | head -n 30
+	for f in ${tap_diag-"$work/out"}; do
+		[ -s "$f" ] && head -n 30 "$f" | sed "s|^|# ${f##*/}: |"
+	done
+	return 0
+}
+# skip DESC WHY: a test that cannot run here, counted as TAP's SKIP.
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+
+# check DESC CMD...: a test of its own made of a shell condition.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
 }
 
 # expect DESC STATUS PATTERN -- CMD...: exit status and a line matching PATTERN.

@@ -25,13 +25,6 @@ scratch_ranges() {
 	}' "$work/out"
 }
 
-# check DESC CMD...: a test of its own made of a shell condition.
-check() {
-	local desc=$1
-	shift
-	if "$@" >>"$work/out" 2>&1; then ok "$desc"; else not_ok "$desc"; fi
-}
-
 "$mkbz" "$work/bz" || { echo "Bail out! mkbzimage failed"; exit 1; }
 [ -x "$inject" ] || { echo "Bail out! no kho-inject at $inject"; exit 1; }
 "$inject" -o "$work/new.fdt" new --abi kho-v4 || { echo "Bail out! kho-inject new failed"; exit 1; }

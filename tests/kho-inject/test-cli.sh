@@ -8,23 +8,9 @@ set -u
 
 KI=${KHO_INJECT:-$PWD/kho-inject/kho-inject}
 unset KEXEC_KHO_SYSROOT
-n=0
-failed=0
+# shellcheck source=tests/cli/tap-lib.sh
+. "$(dirname "$0")/../cli/tap-lib.sh"
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
-	[ -s "$T/err" ] && sed 's/^/# stderr: /' "$T/err"
-	[ -s "$T/out" ] && head -n 20 "$T/out" | sed 's/^/# stdout: /'
-	return 0
-}
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-# check DESC CONDITION...: one test from a shell condition.
-check() {
-	local desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
 # run ARGS...: kho-inject with stdout/stderr in files, status in $rc.
 run() {
 	"$KI" "$@" >"$T/out" 2>"$T/err"
@@ -39,6 +25,8 @@ if [ ! -x "$KI" ]; then
 fi
 T=$(mktemp -d "${TMPDIR:-/tmp}/kho-inject-cli.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
+# shellcheck disable=SC2034 # what tap-lib.sh's not_ok shows: run's files
+tap_diag="$T/err $T/out"
 
 # Bytes in the order this CPU stores a u32, as the kernel writes them.
 le32() { printf "\\$(printf %03o $(($1 & 255)))\\000\\000\\000"; }

@@ -8,6 +8,8 @@
 
 KK_VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 KK_CACHE=${KEXEC_KHO_CACHE:-/var/cache/kexec-kho}
+# Where the VM tests keep their logs, one directory per suite below it.
+VM_LOGROOT=${KKTEST_LOGDIR:-${TMPDIR:-/tmp}/kexec-kho-vm-logs}
 
 kk_log()  { printf '[%s] %s\n' "${KK_PROG:-$(basename "$0")}" "$*" >&2; }
 kk_die()  { printf '[%s] ERROR: %s\n' "${KK_PROG:-$(basename "$0")}" "$*" >&2; exit 1; }
@@ -170,6 +172,33 @@ vm_console() {
 vm_pass() { VM_PASS=$((VM_PASS + 1)); echo "  ok   - $*"; }
 vm_fail() { VM_FAIL=$((VM_FAIL + 1)); echo "  FAIL - $*"; }
 
+# vm_assert_eq DESC GOT WANT: GOT is not empty and is WANT. An empty GOT
+# is a failure: the value was not found in the log, which must not pass
+# for a match of two missing values.
+vm_assert_eq() {
+	if [ -n "$2" ] && [ "$2" = "$3" ]; then
+		vm_pass "$1 ($2)"
+	else
+		vm_fail "$1: got '$2', want '$3'"
+	fi
+}
+
+# vm_qemu_ok NAME RC: QEMU powered the guest off by itself (status 0).
+vm_qemu_ok() {
+	if [ "$2" -eq 0 ]; then
+		vm_pass "$1: QEMU powered off by itself"
+	else
+		vm_fail "$1: QEMU status $2 (124 = timeout)"
+	fi
+}
+
+# vm_log_tail LOG: the end of a console log, after a failure.
+vm_log_tail() {
+	echo "  ---- tail of $1 ----"
+	tail -n 40 "$1" | sed 's/^/  | /'
+	echo "  ----"
+}
+
 # assert_log FILE PATTERN DESC: PATTERN (extended regex) must occur in FILE.
 assert_log() {
 	local file=$1 pat=$2 desc=${3:-"log matches /$2/"}
@@ -241,11 +270,7 @@ vm_boot() {
 	rc=$?
 	set -e
 	echo "   ($(( $(date +%s) - start )) s, log $LOG)"
-	if [ $rc -eq 0 ]; then
-		vm_pass "$name: QEMU powered off by itself"
-	else
-		vm_fail "$name: QEMU status $rc (124 = timeout)"
-	fi
+	vm_qemu_ok "$name" $rc
 	[ -f "$LOG" ] || : > "$LOG"
 }
 
@@ -268,6 +293,10 @@ vm_section() {
 	awk -v want="$n" '/Linux version [0-9]/ { k++ } k == want + 1' "$log" > "$out" 2>/dev/null || true
 	echo "$out"
 }
+
+# vm_scratch SECTION: the KHO scratch list the guest's show_kernel printed
+# (its KK-SCRATCH lines "PHYS LEN"), on one line.
+vm_scratch() { sed -n 's/^KK-SCRATCH: //p' "$1" | tr '\n' ' '; }
 
 # arm64: the FDT address in the next kernel's /chosen/linux,kho-fdt is the
 # one the previous kernel's loader reported (run_log TAG of `kexec -d`).

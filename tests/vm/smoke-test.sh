@@ -15,7 +15,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 
 if [ $# -gt 0 ]; then ARCHES=("$@"); else read -ra ARCHES <<< "${KKTEST_ARCHES:-x86_64}"; fi
-LOGDIR=${KKTEST_LOGDIR:-${TMPDIR:-/tmp}/kexec-kho-vm-logs}
+LOGDIR=$VM_LOGROOT
 TIMEOUT=${KKTEST_TIMEOUT:-300}
 mkdir -p "$LOGDIR"
 

@@ -22,7 +22,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 . "$HERE/bins.sh"
 
-LOGDIR=${KKTEST_LOGDIR:-${TMPDIR:-/tmp}/kexec-kho-vm-logs}/arm64-boot
+LOGDIR=$VM_LOGROOT/arm64-boot
 TIMEOUT=${KKTEST_TIMEOUT:-300}
 VARIANTS=${KKTEST_ARM64_BOOT_VARIANTS:-gz-nokaslr zboot-noseed image-forced}
 mkdir -p "$LOGDIR"
@@ -85,11 +85,7 @@ run_variant() {
 	rc=$?
 	set -e
 	local n="arm64-boot/$v"
-	if [ $rc -eq 0 ]; then
-		vm_pass "$n: QEMU exited by itself"
-	else
-		vm_fail "$n: QEMU status $rc (124 = timeout)"
-	fi
+	vm_qemu_ok "$n" $rc
 	vm_check_guest "$log" "$n"
 	assert_log "$log" 'KKTEST: PASS kexec -l /boot/.* \(kexec_load\) succeeded' "$n: A loaded B with kexec_load" || true
 	assert_log "$log" '^  [0-9]+ +0x[0-9a-f]+-0x[0-9a-f]+ .* dtb$' "$n: the plan has a dtb segment" || true

@@ -39,16 +39,15 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 . "$HERE/bins.sh"
 
-LOGROOT=${KKTEST_LOGDIR:-${TMPDIR:-/tmp}/kexec-kho-vm-logs}
 case $ARCH in
 x86_64)
 	KK_PROG=test-kho-inject
-	LOGDIR=$LOGROOT/khoinj
+	LOGDIR=$VM_LOGROOT/khoinj
 	TIMEOUT=${KKTEST_TIMEOUT:-300}
 	;;
 arm64)
 	KK_PROG=test-kho-inject-arm64
-	LOGDIR=$LOGROOT/khoinj-arm64
+	LOGDIR=$VM_LOGROOT/khoinj-arm64
 	# The three-kernel chain (off) takes 15-20 s under TCG here; a hung
 	# boot should not eat the whole budget.
 	TIMEOUT=${KKTEST_TIMEOUT:-240}
@@ -72,24 +71,15 @@ blobs_same() { # A_SECTION B_SECTION NAME[:A_NAME]...
 		n=${pair%%:*} an=${pair#*:}
 		da=$(sed -n "s/^KK-BLOB: $an \([0-9]* [0-9a-f]*\)$/\1/p" "$a" | head -n1)
 		db=$(sed -n "s/^KK-IN-BLOB: $n \([0-9]* [0-9a-f]*\)$/\1/p" "$b" | head -n1)
-		if [ -n "$da" ] && [ "$da" = "$db" ]; then
-			vm_pass "$CASE_NAME: blob $n in B is A's $an (${da%% *} bytes, sha256 ${da#* })"
-		else
-			vm_fail "$CASE_NAME: blob $n in B ('$db') is A's $an ('$da')"
-		fi
+		vm_assert_eq "$CASE_NAME: blob $n in B is A's $an (bytes, sha256)" "$db" "$da"
 	done
 }
 
 # B's out/scratch_* are exactly the regions A's kexec -d said it chose.
 scratch_as_chosen() { # A_SECTION B_SECTION
-	local want got
-	want=$(sed -n 's/^  load| KHO: scratch\[[0-9]*\] 0x0*\([0-9a-f]*\) size \(0x[0-9a-f]*\)$/0x\1 \2/p' "$1")
-	got=$(sed -n 's/^KK-SCRATCH: //p' "$2")
-	if [ -n "$want" ] && [ "$want" = "$got" ]; then
-		vm_pass "$CASE_NAME: B's KHO scratch is what A's kexec chose: $(echo $got)"
-	else
-		vm_fail "$CASE_NAME: B's KHO scratch ($(echo $got)) is what A's kexec chose ($(echo $want))"
-	fi
+	local want
+	want=$(sed -n 's/^  load| KHO: scratch\[[0-9]*\] 0x0*\([0-9a-f]*\) size \(0x[0-9a-f]*\)$/0x\1 \2/p' "$1" | tr '\n' ' ')
+	vm_assert_eq "$CASE_NAME: B's KHO scratch is what A's kexec chose" "$(vm_scratch "$2")" "$want"
 }
 
 # B's kho/in/fdt points preserved-memory-map at the empty map A placed.
@@ -97,11 +87,7 @@ map_as_placed() { # A_SECTION B_SECTION
 	local want got
 	want=$(sed -n 's/^  load| KHO: empty preserved-memory map at \(0x[0-9a-f]*\)$/\1/p' "$1" | head -n1)
 	got=$(sed -n 's/^  dumpin|[[:space:]]*preserved-memory-map = u64:\(0x[0-9a-f]*\);.*/\1/p' "$2" | head -n1)
-	if [ -n "$want" ] && [ "$want" = "$got" ]; then
-		vm_pass "$CASE_NAME: B's kho/in/fdt has the empty map A placed ($got)"
-	else
-		vm_fail "$CASE_NAME: B's kho/in/fdt preserved-memory-map '$got' is the empty map A placed ('$want')"
-	fi
+	vm_assert_eq "$CASE_NAME: B's kho/in/fdt preserved-memory-map is the empty map A placed" "$got" "$want"
 }
 
 # arm64: B booted with the handover in /chosen of its DTB and the
@@ -141,7 +127,7 @@ run_blob() {
 	assert_log "$b" 'test_kho: KHO restore succeeded' "blob B: test_kho: KHO restore succeeded" || true
 	assert_log "$b" "Revived memory reservation 'kkr' from KHO" "blob B: reserve_mem region revived" || true
 	assert_log "$b" "KKTEST: PASS reserve_mem content came back: 'kk-pmsg from A with blobs'" "blob B: pmsg text read back" || true
-	assert_log "$b" 'KKTEST: PASS LUO: restore kk-a: 16 MiB memfd' "blob B: LUO memfd byte-exact" || true
+	assert_log "$b" "KKTEST: PASS LUO: session 'kk-a' memfd of 16 MiB came back byte-exact" "blob B: LUO memfd byte-exact" || true
 	for n in raw big fdt; do
 		assert_log "$b" "KKTEST: PASS blob $n: .* is byte-exact" "blob B: kho/in/sub_fdts/$n byte-exact" || true
 	done
@@ -188,7 +174,7 @@ run_off() {
 	assert_log "$c" 'KHO: found kexec handover data' "off C: KHO: found kexec handover data" || true
 	assert_log "$c" 'KHO: exec from: [^ ]+ \(count 1\)' "off C: KHO: exec from: ... (count 1)" || true
 	assert_log "$c" 'test_kho: KHO restore succeeded' "off C: test_kho: KHO restore succeeded" || true
-	assert_log "$c" 'KKTEST: PASS LUO: restore kk-b: 16 MiB memfd' "off C: LUO memfd from B byte-exact" || true
+	assert_log "$c" "KKTEST: PASS LUO: session 'kk-b' memfd of 16 MiB came back byte-exact" "off C: LUO memfd from B byte-exact" || true
 }
 
 run_offauto() {
@@ -232,10 +218,7 @@ for CASE_NAME in $CASES; do
 		*) kk_die "unknown case '$CASE_NAME' (have: blob off offauto)" ;;
 	esac
 	vm_check_guest "$LOG" "$CASE_NAME"
-	if [ "$VM_FAIL" -ne "$fails" ]; then
-		echo "  ---- tail of $LOG ----"
-		tail -n 40 "$LOG" | sed 's/^/  | /'
-	fi
+	[ "$VM_FAIL" -eq "$fails" ] || vm_log_tail "$LOG"
 done
 
 echo "logs: $LOGDIR; total $(( $(date +%s) - T0 )) s"

@@ -45,25 +45,24 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 . "$HERE/bins.sh"
 
-LOGROOT=${KKTEST_LOGDIR:-${TMPDIR:-/tmp}/kexec-kho-vm-logs}
 case $VARIANT in
 x86_64)
 	KK_PROG=test-kho
-	LOGDIR=$LOGROOT/kho
+	LOGDIR=$VM_LOGROOT/kho
 	# A whole chain takes 10-40 s here; a hung one should not eat the budget.
 	TIMEOUT=${KKTEST_KHO_TIMEOUT:-${KKTEST_TIMEOUT:-240}}
 	DEFAULT_TEXT=ffffffff81000000	# _text without KASLR
 	;;
 arm64)
 	KK_PROG=test-kho-arm64
-	LOGDIR=$LOGROOT/kho-arm64
+	LOGDIR=$VM_LOGROOT/kho-arm64
 	# TCG runs arm64 guests some 2-3 times slower than x86_64 ones.
 	TIMEOUT=${KKTEST_KHO_TIMEOUT:-${KKTEST_TIMEOUT:-400}}
 	DEFAULT_TEXT=ffff800080000000	# _text without KASLR (KIMAGE_VADDR)
 	;;
 arm64-64k)
 	KK_PROG=test-kho-arm64-64k
-	LOGDIR=$LOGROOT/kho-arm64-64k
+	LOGDIR=$VM_LOGROOT/kho-arm64-64k
 	TIMEOUT=${KKTEST_KHO_TIMEOUT:-${KKTEST_TIMEOUT:-400}}
 	DEFAULT_TEXT=ffff800080000000
 	PAGE=65536
@@ -94,17 +93,10 @@ BASE="console=$(vm_console "$ARCH") panic=-1 kktest=kho kktest.stage=0${PAGE:+ k
 RMEM="reserve_mem=4M:${PAGE:-4096}:kkr ramoops.mem_name=kkr ramoops.pmsg_size=0x20000"
 FULL="kho=on liveupdate=on $RMEM"
 
-case_failed() {
-	local log=$1
-	echo "  ---- tail of $log ----"
-	tail -n 40 "$log" | sed 's/^/  | /'
-	echo "  ----"
-}
-
 # after_case FAILS_BEFORE: the guest's verdict, and the log tail on failure.
 after_case() {
 	vm_check_guest "$LOG" "$CASE_NAME"
-	[ "$VM_FAIL" -eq "$1" ] || case_failed "$LOG"
+	[ "$VM_FAIL" -eq "$1" ] || vm_log_tail "$LOG"
 }
 
 # The B-side (or C-side) proof of a handover: kernel messages and the
@@ -146,11 +138,7 @@ luo_digest_same() { # SAVE_SECTION RESTORE_SECTION SESSION
 	local a b
 	a=$(sed -n "s/.*luo-memfd: saved session '$3': .*digest \([0-9a-f]*\).*/\1/p" "$1" | head -n1)
 	b=$(sed -n "s/.*luo-memfd: restored session '$3': .*digest \([0-9a-f]*\).*/\1/p" "$2" | head -n1)
-	if [ -n "$a" ] && [ "$a" = "$b" ]; then
-		vm_pass "$CASE_NAME: LUO memfd digest $a the same before and after"
-	else
-		vm_fail "$CASE_NAME: LUO memfd digest before ($a) and after ($b) kexec"
-	fi
+	vm_assert_eq "$CASE_NAME: LUO memfd digest after the kexec is the one before" "$b" "$a"
 }
 
 text_of() { sed -n 's/^KK-TEXT: //p' "$1" | head -n1; }
@@ -158,14 +146,8 @@ text_of() { sed -n 's/^KK-TEXT: //p' "$1" | head -n1; }
 # The next kernel runs on the scratch list it was handed: its own
 # out/scratch_* are the previous kernel's, entry for entry.
 scratch_same() { # PREV_SECTION NEXT_SECTION WHO
-	local a b
-	a=$(sed -n 's/^KK-SCRATCH: //p' "$1" | tr '\n' ' ')
-	b=$(sed -n 's/^KK-SCRATCH: //p' "$2" | tr '\n' ' ')
-	if [ -n "$a" ] && [ "$a" = "$b" ]; then
-		vm_pass "$CASE_NAME $3: runs on the scratch list it was handed ($a)"
-	else
-		vm_fail "$CASE_NAME $3: scratch list '$b', handed '$a'"
-	fi
+	vm_assert_eq "$CASE_NAME $3: runs on the scratch list it was handed" \
+		"$(vm_scratch "$2")" "$(vm_scratch "$1")"
 }
 
 # arm64-64k: every kernel of the chain ran with $PAGE-byte pages, and
@@ -323,11 +305,7 @@ run_dbgfs() {
 	copy_reserved_ok "$b" B
 	local sa sb
 	sa=$(sed -n 's/^KK-FDT-SHA: //p' "$a") sb=$(sed -n 's/^KK-IN-FDT-SHA: //p' "$b")
-	if [ -n "$sa" ] && [ "$sa" = "$sb" ]; then
-		vm_pass "dbgfs: B's kho/in/fdt is A's kho/out/fdt (sha256 ${sa:0:16}...)"
-	else
-		vm_fail "dbgfs: B's kho/in/fdt ($sb) is A's kho/out/fdt ($sa)"
-	fi
+	vm_assert_eq "dbgfs: B's kho/in/fdt is A's kho/out/fdt (sha256)" "$sb" "$sa"
 }
 
 run_numa() {

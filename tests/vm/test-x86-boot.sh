@@ -34,7 +34,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 . "$HERE/bins.sh"
 
-LOGDIR=${KKTEST_LOGDIR:-${TMPDIR:-/tmp}/kexec-kho-vm-logs}/x86-boot
+LOGDIR=$VM_LOGROOT/x86-boot
 TIMEOUT=${KKTEST_TIMEOUT:-300}
 # How long QEMU must stay halted after the purgatory's mismatch line.
 HALT_GRACE=${KKTEST_HALT_GRACE:-15}
@@ -66,15 +66,6 @@ echo "== payload sha256 $PAYLOAD_SHA, initrd-b sha256 $INITRD_B_SHA ($INITRD_B_K
 # val LOG WHO KEY: the last "kkx86: WHO KEY=value" the guest printed.
 val() {
 	sed -n "s/^kkx86: $2 $3=//p" "$1" | tail -n 1
-}
-
-# expect_eq DESC GOT WANT
-expect_eq() {
-	if [ -n "$2" ] && [ "$2" = "$3" ]; then
-		vm_pass "$1 ($2)"
-	else
-		vm_fail "$1: got '$2', want '$3'"
-	fi
 }
 
 # boot_a LOG [--uefi] [--watch-halt] -- APPEND-WORDS...: boots kernel
@@ -135,11 +126,7 @@ case_start() {
 
 case_end() {
 	echo "   $CASE_NAME took $(( $(date +%s) - CASE_T0 ))s"
-	if [ "$VM_FAIL" -gt "$CASE_FAIL0" ]; then
-		echo "   ---- last 40 lines of $CASE_LOG ----"
-		tail -n 40 "$CASE_LOG" | sed 's/^/   | /'
-		echo "   ----"
-	fi
+	[ "$VM_FAIL" -eq "$CASE_FAIL0" ] || vm_log_tail "$CASE_LOG"
 }
 
 # check_chain N LOG MARKER SYSCALL: everything a successful A -> B chain
@@ -147,36 +134,32 @@ case_end() {
 check_chain() {
 	local n=$1 log=$2 marker=$3 syscall=$4 sc=-c
 	[ "$syscall" = kexec_file_load ] && sc=-s
-	if [ "$QEMU_RC" -eq 0 ]; then
-		vm_pass "$n: QEMU exited by itself (B powered off)"
-	else
-		vm_fail "$n: QEMU status $QEMU_RC (124 = timeout)"
-	fi
+	vm_qemu_ok "$n" "$QEMU_RC"
 	vm_check_guest "$log" "$n"
 	assert_log "$log" "KKTEST: PASS kexec $sc -l /boot/bzImage \\($syscall\\) succeeded" \
 		"$n: A loaded B with kexec $sc ($syscall)" || true
-	expect_eq "$n: A says which syscall it used" "$(val "$log" A syscall)" "$syscall"
+	vm_assert_eq "$n: A says which syscall it used" "$(val "$log" A syscall)" "$syscall"
 	assert_log "$log" 'kexec_core: Starting new kernel' "$n: A's kernel started the kexec" || true
 	assert_log "$log" '^x86boot: stage 1 \(kernel B\)$' "$n: B ran stage 1" || true
 	local linux
 	linux=$(grep -c 'Linux version [0-9]' "$log" || true)
-	expect_eq "$n: two kernels booted (Linux version banners)" "$linux" 2
+	vm_assert_eq "$n: two kernels booted (Linux version banners)" "$linux" 2
 
 	# Command line: exactly what A passed, with our marker.
 	local append cmdline
 	append=$(val "$log" A append)
 	cmdline=$(val "$log" B cmdline)
-	expect_eq "$n: B's /proc/cmdline is exactly what A passed" "$cmdline" "$append"
-	expect_eq "$n: B's command line carries this run's marker" "$(val "$log" B marker)" "$marker"
+	vm_assert_eq "$n: B's /proc/cmdline is exactly what A passed" "$cmdline" "$append"
+	vm_assert_eq "$n: B's command line carries this run's marker" "$(val "$log" B marker)" "$marker"
 
 	# Initrd: the payload file and every byte of the image (retain_initrd).
-	expect_eq "$n: B's /payload.bin sha256 = the host's" "$(val "$log" B payload_sha256)" "$PAYLOAD_SHA"
-	expect_eq "$n: B's whole initrd sha256 = initrd-b.cpio.gz's" "$(val "$log" B initrd_sha256)" "$INITRD_B_SHA"
+	vm_assert_eq "$n: B's /payload.bin sha256 = the host's" "$(val "$log" B payload_sha256)" "$PAYLOAD_SHA"
+	vm_assert_eq "$n: B's whole initrd sha256 = initrd-b.cpio.gz's" "$(val "$log" B initrd_sha256)" "$INITRD_B_SHA"
 
 	# Same machine seen from B: CPUs, RAM, ACPI.
-	expect_eq "$n: B has A's CPU count" "$(val "$log" B cpus)" "$(val "$log" A cpus)"
-	expect_eq "$n: B has both CPUs online" "$(val "$log" B cpus_online)" "0-1"
-	expect_eq "$n: B's System RAM (/proc/iomem) = A's" "$(val "$log" B ram_bytes)" "$(val "$log" A ram_bytes)"
+	vm_assert_eq "$n: B has A's CPU count" "$(val "$log" B cpus)" "$(val "$log" A cpus)"
+	vm_assert_eq "$n: B has both CPUs online" "$(val "$log" B cpus_online)" "0-1"
+	vm_assert_eq "$n: B's System RAM (/proc/iomem) = A's" "$(val "$log" B ram_bytes)" "$(val "$log" A ram_bytes)"
 	local ma mb diff tol
 	ma=$(val "$log" A memtotal_kb) mb=$(val "$log" B memtotal_kb)
 	# B keeps its initrd (retain_initrd), A freed its own: allow that + 4 MiB.
@@ -191,11 +174,11 @@ check_chain() {
 	else
 		vm_fail "$n: MemTotal not reported (A '$ma', B '$mb')"
 	fi
-	expect_eq "$n: B has ACPI tables (/sys/firmware/acpi/tables)" "$(val "$log" B acpi)" yes
+	vm_assert_eq "$n: B has ACPI tables (/sys/firmware/acpi/tables)" "$(val "$log" B acpi)" yes
 	assert_log "$log" 'KKTEST: PASS ACPI: the DSDT is there' "$n: B found the DSDT" || true
 
 	# Who loaded B: 0xd0 in type_of_loader, A itself was loaded by firmware.
-	expect_eq "$n: B's bootloader_type is kexec's 0xd0" "$(val "$log" B bootloader_type)" "$KEXEC_LOADER_TYPE"
+	vm_assert_eq "$n: B's bootloader_type is kexec's 0xd0" "$(val "$log" B bootloader_type)" "$KEXEC_LOADER_TYPE"
 	local ta
 	ta=$(val "$log" A bootloader_type)
 	if [ -n "$ta" ] && [ "$ta" != "$KEXEC_LOADER_TYPE" ]; then
@@ -225,7 +208,7 @@ case_bios() {
 		"bios: --checksum: the purgatory verified every segment before B" || true
 	refute_log "$CASE_LOG" 'checksum mismatch' "bios: no checksum mismatch" || true
 	refute_log "$CASE_LOG" '^kkx86: [AB] cmdline=(.* )?nokaslr( |$)' "bios: A and B booted without nokaslr" || true
-	expect_eq "bios: A booted through SeaBIOS (no EFI)" "$(val "$CASE_LOG" A efi)" no
+	vm_assert_eq "bios: A booted through SeaBIOS (no EFI)" "$(val "$CASE_LOG" A efi)" no
 	BIOS_TEXT=$(val "$CASE_LOG" B text)
 	BIOS_CODE=$(val "$CASE_LOG" B kernel_code)
 	echo "   B: _text $BIOS_TEXT, Kernel code at $BIOS_CODE"
@@ -243,8 +226,8 @@ case_nokaslr() {
 		"nokaslr: --no-checksum: the purgatory jumped without checking (no report)" || true
 	assert_log "$CASE_LOG" '^kkx86: A cmdline=(.* )?nokaslr( |$)' "nokaslr: A booted with nokaslr" || true
 	assert_log "$CASE_LOG" '^kkx86: B cmdline=(.* )?nokaslr( |$)' "nokaslr: B booted with nokaslr" || true
-	expect_eq "nokaslr: A's _text is the link address" "$(val "$CASE_LOG" A text)" "$NOKASLR_TEXT"
-	expect_eq "nokaslr: B's _text is the link address" "$(val "$CASE_LOG" B text)" "$NOKASLR_TEXT"
+	vm_assert_eq "nokaslr: A's _text is the link address" "$(val "$CASE_LOG" A text)" "$NOKASLR_TEXT"
+	vm_assert_eq "nokaslr: B's _text is the link address" "$(val "$CASE_LOG" B text)" "$NOKASLR_TEXT"
 	NOKASLR_CODE=$(val "$CASE_LOG" B kernel_code)
 	echo "   B: _text $(val "$CASE_LOG" B text), Kernel code at $NOKASLR_CODE"
 	case_end
@@ -273,8 +256,8 @@ case_uefi() {
 	check_chain uefi "$CASE_LOG" "$m" kexec_load
 	assert_log "$CASE_LOG" '^kexec-kho purgatory: [0-9]+ segments verified$' \
 		"uefi: checksum is on by default without KHO; purgatory verified" || true
-	expect_eq "uefi: A booted through OVMF (/sys/firmware/efi)" "$(val "$CASE_LOG" A efi)" yes
-	expect_eq "uefi: B still has /sys/firmware/efi" "$(val "$CASE_LOG" B efi)" yes
+	vm_assert_eq "uefi: A booted through OVMF (/sys/firmware/efi)" "$(val "$CASE_LOG" A efi)" yes
+	vm_assert_eq "uefi: B still has /sys/firmware/efi" "$(val "$CASE_LOG" B efi)" yes
 	assert_log "$CASE_LOG" 'KKTEST: PASS EFI: /sys/firmware/efi/runtime-map has entries' \
 		"uefi: B has the EFI runtime map" || true
 	assert_log "$CASE_LOG" 'KKTEST: PASS EFI: runtime services listed' \
@@ -323,7 +306,7 @@ case_corrupt() {
 		vm_fail "corrupt: mismatching segment '$bad' is not the plan's initrd '$plan'"
 	fi
 	refute_log "$CASE_LOG" 'test: x86boot stage: 1|x86boot: stage 1' "corrupt: B never ran (no stage-1 banner)" || true
-	expect_eq "corrupt: only A's kernel booted" "$(grep -c 'Linux version [0-9]' "$CASE_LOG" || true)" 1
+	vm_assert_eq "corrupt: only A's kernel booted" "$(grep -c 'Linux version [0-9]' "$CASE_LOG" || true)" 1
 	case_end
 }
 
@@ -339,22 +322,18 @@ case_file() {
 case_neg() {
 	case_start neg
 	boot_a "$CASE_LOG" -- kktest.mode=neg
-	if [ "$QEMU_RC" -eq 0 ]; then
-		vm_pass "neg: QEMU exited by itself"
-	else
-		vm_fail "neg: QEMU status $QEMU_RC (124 = timeout)"
-	fi
+	vm_qemu_ok neg "$QEMU_RC"
 	vm_check_guest "$CASE_LOG" neg
 	local p
-	for p in 'kexec -S at boot: .not loaded., status 1' \
+	for p in 'at boot: kexec -S says not loaded, status 1' \
 		'kexec -e with nothing loaded fails' \
 		'kexec -l of a garbage file fails' \
-		'kexec -S after the garbage load: .not loaded., status 1' \
+		'after the garbage load: kexec -S says not loaded, status 1' \
 		'kexec -l with a command line longer than cmdline_size fails' \
-		'kexec -S after the over-long command line: .not loaded.' \
+		'after the over-long command line: kexec -S says not loaded, status 1' \
 		'kexec -S after a good load: .loaded., status 0' \
 		'kexec -u succeeds' \
-		'kexec -S after kexec -u: .not loaded., status 1' \
+		'after kexec -u: kexec -S says not loaded, status 1' \
 		'kexec -e after kexec -u fails'; do
 		assert_log "$CASE_LOG" "KKTEST: PASS $p" "neg: ${p//./\'}" || true
 	done

@@ -9,33 +9,7 @@
 . /etc/kktest-lib.sh
 STAGE=${1:-0}
 
-# arg NAME: value of NAME=... on the command line.
-arg() {
-	for w in $(cat /proc/cmdline); do
-		case $w in "$1"=*) echo "${w#*=}"; return 0 ;; esac
-	done
-	return 1
-}
-
-# Bytes of top-level "System RAM" in /proc/iomem.
-ram_bytes() {
-	total=0
-	for r in $(sed -n 's/^\([0-9a-f]*\)-\([0-9a-f]*\) : System RAM$/\1-\2/p' /proc/iomem); do
-		total=$((total + 0x${r#*-} - 0x${r%-*} + 1))
-	done
-	echo "$total"
-}
-
 cpus() { grep -c ^processor /proc/cpuinfo; }
-
-# expect_eq WHAT GOT WANT: PASS "WHAT (GOT)" when equal, else FAIL with both.
-expect_eq() {
-	if [ "$2" = "$3" ]; then
-		kk_pass "$1 ($2)"
-	else
-		kk_fail "$1: got '$2', want '$3'"
-	fi
-}
 
 # dt_u64 FILE: a 4- or 8-byte big-endian device tree number, in decimal.
 dt_u64() {
@@ -43,25 +17,24 @@ dt_u64() {
 }
 
 stage0() {
-	kernel=$(arg kktest.kernel) || { kk_fail "no kktest.kernel= on the command line"; return; }
-	want_seed=$(arg kktest.fwseed)
+	kernel=$(kk_arg kktest.kernel) || { kk_fail "no kktest.kernel= on the command line"; return; }
+	want_seed=$(kk_arg kktest.fwseed)
 	echo "arm64-boot: stage 0: kernel /boot/$kernel, firmware seed expected: $want_seed"
 	if [ -e /proc/device-tree/chosen/kaslr-seed ]; then
 		seed=$(hexdump -v -e '1/1 "%02x"' /proc/device-tree/chosen/kaslr-seed)
 		echo "firmware kaslr-seed: present, now 0x$seed"
-		expect_eq "firmware passed a kaslr-seed" yes "$want_seed"
+		kk_expect_eq "firmware passed a kaslr-seed" yes "$want_seed"
 		# Under nokaslr the kernel leaves it: upstream kexec-tools refuses here.
-		case " $(cat /proc/cmdline) " in
-			*" nokaslr "*)
-				if [ "$seed" != 0000000000000000 ]; then
-					kk_pass "nokaslr left the firmware kaslr-seed unwiped (0x$seed)"
-				else
-					kk_fail "firmware kaslr-seed was wiped despite nokaslr"
-				fi ;;
-		esac
+		if has_cmdline nokaslr; then
+			if [ "$seed" != 0000000000000000 ]; then
+				kk_pass "nokaslr left the firmware kaslr-seed unwiped (0x$seed)"
+			else
+				kk_fail "firmware kaslr-seed was wiped despite nokaslr"
+			fi
+		fi
 	else
 		echo "firmware kaslr-seed: absent"
-		expect_eq "firmware passed no kaslr-seed" no "$want_seed"
+		kk_expect_eq "firmware passed no kaslr-seed" no "$want_seed"
 	fi
 	dmesg | grep -E 'KASLR' || true
 
@@ -70,15 +43,15 @@ stage0() {
 	kk_check "/boot/initrd-b.cpio.gz is present" test -f /boot/initrd-b.cpio.gz
 
 	sum=$(md5sum /boot/initrd-b.cpio.gz | cut -d' ' -f1)
-	ram=$(ram_bytes)
+	ram=$(kk_ram_bytes)
 	n=$(cpus)
 	marker=$(head -c 6 /dev/urandom | hexdump -v -e '1/1 "%02x"')
 	echo "A: initrd md5 $sum, System RAM $ram bytes, $n cpus, marker $marker"
 	append="console=ttyAMA0 kktest=arm64-boot kktest.stage=1 kktest.sum=$sum"
 	append="$append kktest.ram=$ram kktest.cpus=$n kktest.marker=$marker"
-	append="$append retain_initrd panic=-1 $(arg kktest.extra | tr , ' ')"
+	append="$append retain_initrd panic=-1 $(kk_arg kktest.extra)"
 
-	opts=$(arg kktest.kexecopts | tr , ' ')
+	opts=$(kk_arg kktest.kexecopts)
 	echo "+ kexec -d $opts -l /boot/$kernel --initrd /boot/initrd-b.cpio.gz --append \"$append\""
 	# shellcheck disable=SC2086
 	if kexec -d $opts -l "/boot/$kernel" --initrd /boot/initrd-b.cpio.gz \
@@ -100,7 +73,7 @@ stage0() {
 }
 
 stage1() {
-	marker=$(arg kktest.marker)
+	marker=$(kk_arg kktest.marker)
 	echo "arm64-boot: stage 1 (kernel B), marker ${marker:-none}"
 	kk_check "booted by stage 0's kexec (marker on the command line)" test -n "$marker"
 
@@ -113,25 +86,25 @@ stage1() {
 
 	if [ -f /sys/firmware/initrd ]; then
 		got=$(md5sum /sys/firmware/initrd | cut -d' ' -f1)
-		expect_eq "initrd bytes match stage 0's md5" "$got" "$(arg kktest.sum)"
+		kk_expect_eq "initrd bytes match stage 0's md5" "$got" "$(kk_arg kktest.sum)"
 		size=$(wc -c < /sys/firmware/initrd)
 		start=$(dt_u64 /proc/device-tree/chosen/linux,initrd-start)
 		end=$(dt_u64 /proc/device-tree/chosen/linux,initrd-end)
 		printf 'B: linux,initrd-start 0x%x end 0x%x (%d bytes)\n' "$start" "$end" $((end - start))
-		expect_eq "linux,initrd-start/end span the initrd" "$((end - start))" "$size"
+		kk_expect_eq "linux,initrd-start/end span the initrd" "$((end - start))" "$size"
 	else
 		kk_fail "/sys/firmware/initrd missing (retain_initrd not honoured?)"
 	fi
 
-	expect_eq "System RAM bytes as in stage 0" "$(ram_bytes)" "$(arg kktest.ram)"
-	expect_eq "CPUs online as in stage 0" "$(cpus)" "$(arg kktest.cpus)"
+	kk_expect_eq "System RAM bytes as in stage 0" "$(kk_ram_bytes)" "$(kk_arg kktest.ram)"
+	kk_expect_eq "CPUs online as in stage 0" "$(cpus)" "$(kk_arg kktest.cpus)"
 	echo "B: cpus online: $(cat /sys/devices/system/cpu/online)"
 	grep MemTotal /proc/meminfo
 
 	# The kernel zeroes kaslr-seed in place once it used it for KASLR.
 	if [ -e /proc/device-tree/chosen/kaslr-seed ]; then
 		seed=$(hexdump -v -e '1/1 "%02x"' /proc/device-tree/chosen/kaslr-seed)
-		expect_eq "B consumed the kaslr-seed we passed (zeroed it)" \
+		kk_expect_eq "B consumed the kaslr-seed we passed (zeroed it)" \
 			"$seed" 0000000000000000
 	else
 		kk_fail "B's /chosen has no kaslr-seed"

@@ -20,76 +20,14 @@
 . /etc/kktest-lib.sh
 
 STAGE=${1:-0}
-CMDLINE=$(cat /proc/cmdline)
-CASE=
-PAGE=
-for w in $CMDLINE; do
-	case $w in
-	kkcase=*) CASE=${w#kkcase=} ;;
-	kkpage=*) PAGE=${w#kkpage=} ;;
-	esac
-done
-KEXEC=/bin/kexec
-INJECT=/bin/kho-inject
-LUO=/bin/luo-memfd
-case $(uname -m) in
-aarch64)
-	ARCH=arm64
-	KERNEL=/boot/Image.gz	# kexec_load: the gzip'd Image
-	FILE_KERNEL=/boot/Image	# kexec_file_load on arm64: a raw Image only
-	;;
-*)
-	ARCH=x86_64
-	KERNEL=/boot/bzImage
-	FILE_KERNEL=$KERNEL
-	;;
-esac
-INITRD=/tmp/initrd.cpio
-PMSG=/sys/fs/pstore/pmsg-ramoops-0
-SEED=0x6b686f2d74657374
+CASE=$(kk_arg kkcase)
+PAGE=$(kk_arg kkpage)
+# kexec_file_load on arm64 takes a raw Image only, kexec_load the Image.gz.
+FILE_KERNEL=$KERNEL
+[ "$ARCH" = arm64 ] && FILE_KERNEL=/boot/Image
 MEM_MB=64
 
 say() { echo "kho[$CASE/$STAGE]: $*"; }
-
-has_cmdline() { case " $CMDLINE " in *" $1 "*) return 0 ;; esac; return 1; }
-
-# The next kernel's command line: this one with the stage counted up,
-# plus $NEXT_EXTRA.
-NEXT_EXTRA=
-next_cmdline() {
-	echo "$CMDLINE${NEXT_EXTRA:+ $NEXT_EXTRA}" |
-		sed "s/kktest.stage=$STAGE\( \|\$\)/kktest.stage=$((STAGE + 1))\1/"
-}
-
-exec_next() {
-	say "kexec -e into stage $((STAGE + 1))"
-	kk_info "SUMMARY so far $KK_NPASS passed, $KK_NFAIL failed"
-	[ "$KK_NFAIL" = 0 ] || kk_info "failures above: continuing into the next kernel anyway"
-	# stderr to /dev/kmsg: a printk reaches the console before the jump,
-	# a pipe's reader may never run.
-	say "\$ $KEXEC -e $*"
-	kk_loud_console
-	$KEXEC -e "$@" 2> /dev/kmsg
-	kk_fail "kexec -e $* returned (status $?)"
-}
-
-# ---- facts about this kernel, for the log and the host ----
-
-show_kernel() {
-	local text code
-	text=$(grep -m1 ' _text$' /proc/kallsyms | cut -d' ' -f1)
-	code=$(grep -m1 'Kernel code' /proc/iomem | sed 's/^ *//; s/ .*//')
-	say "kernel $(uname -r): _text=0x$text code=$code kaslr=$(has_cmdline nokaslr && echo off || echo on)"
-	echo "KK-TEXT: $text"
-	if [ -f "$KHO_DBG/out/scratch_phys" ]; then
-		paste "$KHO_DBG/out/scratch_phys" "$KHO_DBG/out/scratch_len" |
-			while read -r p l; do echo "KK-SCRATCH: $p $l"; done
-	fi
-	echo "KK-SUBFDTS: $(ls "$KHO_DBG/out/sub_fdts" 2>/dev/null | tr '\n' ' ')"
-	if [ -f "$KHO_DBG/out/fdt" ]; then
-		echo "KK-DEBUGFS-FDT: file $(wc -c < "$KHO_DBG/out/fdt") totalsize $(fdt_totalsize "$KHO_DBG/out/fdt")"
-	fi
-}
 
 # ---- kkpage=N: the page size this kernel runs with, and the plans ----
 
@@ -140,20 +78,7 @@ EOF
 	fi
 }
 
-# Big-endian u32 at byte 4 of an FDT: the header's totalsize.
-fdt_totalsize() {
-	local hex
-	hex=$(dd if="$1" bs=1 skip=4 count=4 2>/dev/null | od -An -tx1 | tr -d ' \n')
-	echo $((0x${hex:-0}))
-}
-
 # ---- arm64: what /chosen of the DTB this kernel got carries ----
-
-# be_hex FILE OFFSET LEN: LEN big-endian bytes at OFFSET of FILE, as hex
-# digits without 0x.
-be_hex() {
-	dd if="$1" bs=1 skip="$2" count="$3" 2>/dev/null | od -An -tx1 -v | tr -d ' \n'
-}
 
 # chosen_pair PROP: "0xADDR 0xSIZE" of /chosen/PROP, sized by the root's
 # #address-cells and #size-cells; fails when PROP is absent or mis-sized.
@@ -166,50 +91,15 @@ chosen_pair() {
 	echo "0x$(be_hex "$f" 0 $ac) 0x$(be_hex "$f" $ac $sc)"
 }
 
-# memreserved ADDR SIZE: [ADDR, ADDR + SIZE) lies inside one /memreserve/
-# entry of the DTB this kernel booted with (/sys/firmware/fdt).
-memreserved() {
-	local f=/sys/firmware/fdt off i a l
-	[ -r "$f" ] || return 2
-	off=$((0x$(be_hex $f 16 4)))
-	i=0
-	while [ $i -lt 64 ]; do
-		a=$((0x$(be_hex $f $off 8)))
-		l=$((0x$(be_hex $f $((off + 8)) 8)))
-		[ $a = 0 ] && [ $l = 0 ] && return 1
-		[ $(($1)) -ge $a ] && [ $(($1 + $2)) -le $((a + l)) ] && return 0
-		off=$((off + 16))
-		i=$((i + 1))
-	done
-	return 1
-}
-
-# check_chosen COPY: on arm64 the handover came through /chosen:
-# linux,kho-fdt and linux,kho-scratch, the scratch array one entry per
-# scratch region; an FDT copy (COPY=copy) must sit in a /memreserve/ entry,
-# the live page (COPY=live) is preserved memory and needs none. The host
-# compares the KK-CHOSEN lines with what the previous kernel's loader said.
+# check_chosen COPY: on arm64 the handover came through /chosen (read
+# from /proc/device-tree); an FDT copy (COPY=copy) must sit in a
+# /memreserve/ entry, the live page (COPY=live) is preserved memory and
+# needs none.
 check_chosen() {
-	local fdt scr n rc
+	local fdt rc
 	[ "$ARCH" = arm64 ] || return 0
-	if fdt=$(chosen_pair linux,kho-fdt); then
-		kk_pass "/chosen/linux,kho-fdt = <$fdt>"
-		echo "KK-CHOSEN-KHO-FDT: $fdt"
-	else
-		kk_fail "/chosen/linux,kho-fdt is an <addr size> pair"
-		return
-	fi
-	if scr=$(chosen_pair linux,kho-scratch); then
-		n=$(grep -c . "$KHO_DBG/out/scratch_len")
-		echo "KK-CHOSEN-KHO-SCRATCH: $scr"
-		if [ $((${scr#* })) = $((n * 16)) ]; then
-			kk_pass "/chosen/linux,kho-scratch = <$scr>: $n entries of 16 bytes"
-		else
-			kk_fail "/chosen/linux,kho-scratch = <$scr>, expected $n entries of 16 bytes"
-		fi
-	else
-		kk_fail "/chosen/linux,kho-scratch is an <addr size> pair"
-	fi
+	check_chosen_kho chosen_pair || return
+	fdt=$CHOSEN_FDT
 	memreserved $fdt
 	rc=$?
 	case $1:$rc in
@@ -228,55 +118,13 @@ scratch_total() {
 # ---- what a kernel booted through KHO must show ----
 
 check_handover() { # COUNT [live|copy]
-	dmesg_has "handover found" 'KHO: found kexec handover data'
-	dmesg_has "kexec count $1" "KHO: exec from: .* \\(count $1\\)"
+	handover_found "$1"
 	[ -d "$KHO_DBG/in" ] && kk_pass "kho/in exists: $(ls "$KHO_DBG/in" | tr '\n' ' ')" ||
 		kk_fail "kho/in exists after a KHO boot"
-	if dmesg | grep -qE 'handover FDT .* is (invalid|incompatible)|KHO: .*failed'; then
-		kk_fail "KHO reported a problem: $(dmesg | grep -E 'handover FDT|KHO: .*failed' | head -n1)"
-	fi
+	dmesg_lacks "KHO reported no problem with the handover" \
+		'handover FDT .* is (invalid|incompatible)|KHO: .*failed'
 	kernel_in_scratch
 	check_chosen "${2:-live}"
-}
-
-check_test_kho() {
-	dmesg_has "test_kho restored its data" 'test_kho: KHO restore succeeded'
-}
-
-write_pmsg() { # TEXT
-	if [ -c /dev/pmsg0 ] && echo "$1" > /dev/pmsg0; then
-		kk_pass "wrote '$1' to /dev/pmsg0 (ramoops on reserve_mem 'kkr')"
-	else
-		kk_fail "write /dev/pmsg0 (ramoops on reserve_mem 'kkr')"
-	fi
-}
-
-check_pmsg() { # TEXT
-	dmesg_has "reserve_mem region revived" "Revived memory reservation 'kkr' from KHO"
-	if [ -f "$PMSG" ] && grep -qF "$1" "$PMSG"; then
-		kk_pass "reserve_mem content came back: $PMSG has '$1'"
-	else
-		kk_fail "reserve_mem content came back: '$1' not in $PMSG ($(ls /sys/fs/pstore 2>&1 | tr '\n' ' '))"
-		[ -f "$PMSG" ] && head -c 200 "$PMSG"
-	fi
-}
-
-luo_save() { # SESSION MB
-	if run_log luo "$LUO" save "$1" "$2" "$SEED"; then
-		kk_pass "LUO: $2 MiB memfd preserved in session '$1'"
-	else
-		kk_fail "LUO: preserve $2 MiB memfd in session '$1'"
-	fi
-}
-
-luo_restore() { # SESSION MB [--keep NEW]
-	local s=$1 mb=$2
-	shift 2
-	if run_log luo "$LUO" restore "$s" "$mb" "$SEED" "$@"; then
-		kk_pass "LUO: session '$s' memfd of $mb MiB came back byte-exact"
-	else
-		kk_fail "LUO: session '$s' memfd of $mb MiB came back byte-exact"
-	fi
 }
 
 # ---- the negatives (run in A before anything is loaded) ----
@@ -528,11 +376,7 @@ case_numa() {
 }
 
 case_off() {
-	if [ -d "$KHO_DBG" ]; then
-		kk_fail "kho=off: no $KHO_DBG"
-	else
-		kk_pass "kho=off: no $KHO_DBG"
-	fi
+	kk_check "kho=off: no $KHO_DBG" test ! -d "$KHO_DBG"
 	expect_error "--kho on a kho=off kernel" 'kho' $KEXEC -l --kho "$KERNEL"
 	# Without --kho the same load is fine and hands nothing over.
 	if run_log dry $KEXEC -d --dry-run -l "$KERNEL" && grep -q 'KHO: not handing over' /tmp/out.dry; then

@@ -23,61 +23,13 @@
 . /etc/kktest-lib.sh
 
 STAGE=${1:-0}
-CMDLINE=$(cat /proc/cmdline)
-CASE= ABI=kho-v4
-for w in $CMDLINE; do
-	case $w in
-		kkcase=*) CASE=${w#kkcase=} ;;
-		kkabi=*) ABI=${w#kkabi=} ;;
-	esac
-done
-KEXEC=/bin/kexec
-INJECT=/bin/kho-inject
-LUO=/bin/luo-memfd
-case $(uname -m) in
-aarch64)
-	ARCH=arm64
-	KERNEL=/boot/Image.gz	# kexec_load of the gzip'd Image
-	;;
-*)
-	ARCH=x86_64
-	KERNEL=/boot/bzImage
-	;;
-esac
-INITRD=/tmp/initrd.cpio
+CASE=$(kk_arg kkcase)
+ABI=$(kk_arg kkabi) || ABI=kho-v4
 BLOBS=/kkblob		# in the root: the repacked initramfs carries it to B
-PMSG=/sys/fs/pstore/pmsg-ramoops-0
-SEED=0x6b686f2d696e6a
+# A kho=off A hands over all the same: its next kernel runs with kho=on.
+NEXT_KHO_ON=1
 
 say() { echo "khoinj[$CASE/$STAGE]: $*"; }
-
-# The next kernel's command line: this one, stage counted up, kho=off
-# turned into kho=on (the next kernel must take the handover).
-next_cmdline() {
-	echo "$CMDLINE" | sed -e "s/kktest.stage=$STAGE\( \|\$\)/kktest.stage=$((STAGE + 1))\1/" \
-		-e 's/\(^\| \)kho=off\( \|$\)/\1kho=on liveupdate=on\2/'
-}
-
-exec_next() {
-	kk_info "SUMMARY so far $KK_NPASS passed, $KK_NFAIL failed"
-	say "\$ $KEXEC -e"
-	# stderr to /dev/kmsg: reaches the console even if we never return.
-	kk_loud_console
-	$KEXEC -e 2> /dev/kmsg
-	kk_fail "kexec -e returned (status $?)"
-}
-
-# ---- facts for the log and the host ----
-
-show_kernel() {
-	local code
-	code=$(grep -m1 'Kernel code' /proc/iomem | sed 's/^ *//; s/ .*//')
-	say "kernel $(uname -r): code=$code"
-	if [ -f "$KHO_DBG/out/scratch_phys" ]; then
-		paste "$KHO_DBG/out/scratch_phys" "$KHO_DBG/out/scratch_len" |
-			while read -r p l; do echo "KK-SCRATCH: $p $l"; done
-	fi
-}
 
 # An address inside RAM that is not 4 MiB aligned: low memory on x86_64;
 # on arm64 RAM starts where the machine puts it (1 GiB on QEMU virt).
@@ -147,12 +99,19 @@ check_indirect_nodes() { # COUNT
 # ---- arm64: what the DTB this kernel booted with carries ----
 
 # The DTB this kernel booted with, /sys/firmware/fdt, as kho-inject
-# dumps it (its /memreserve/ table included) in /tmp/dtb.dts.
+# dumps it in /tmp/dtb.dts; its /memreserve/ lines must be the table in
+# the DTB's bytes, which memreserved reads.
 dump_dtb() {
+	local a l dumped
 	"$INJECT" -i /sys/firmware/fdt dump > /tmp/dtb.dts 2> /tmp/dtb.err ||
 		{ kk_fail "kho-inject dump of /sys/firmware/fdt: $(cat /tmp/dtb.err)"; return 1; }
-	sed -n 's/^\/memreserve\/ \(0x[0-9a-f]*\) \(0x[0-9a-f]*\);$/\1 \2/p' \
-		/tmp/dtb.dts > /tmp/memreserve
+	dumped=$(sed -n 's/^\/memreserve\/ \(0x[0-9a-f]*\) \(0x[0-9a-f]*\);$/\1 \2/p' /tmp/dtb.dts |
+		while read -r a l; do echo "$((a)) $((l))"; done)
+	if [ -n "$dumped" ] && [ "$dumped" = "$(memreserve_table)" ]; then
+		kk_pass "kho-inject dump of /sys/firmware/fdt lists its $(echo "$dumped" | wc -l) /memreserve/ entries"
+	else
+		kk_fail "kho-inject dump of /sys/firmware/fdt lists its /memreserve/ entries: '$dumped', the DTB has '$(memreserve_table)'"
+	fi
 	grep '^/memreserve/' /tmp/dtb.dts | sed 's/^/  dtb| /'
 	sed -n '/^\tchosen {/,/^\t};/p' /tmp/dtb.dts | grep 'linux,kho-\|kexec-kho,' |
 		sed 's/^[[:space:]]*/  dtb| \/chosen\//'
@@ -180,16 +139,6 @@ dtb_pair() {
 	printf '0x%x 0x%x\n' $a $s
 }
 
-# memreserved ADDR SIZE: [ADDR, ADDR + SIZE) lies inside one /memreserve/
-# entry (the table in /tmp/memreserve).
-memreserved() {
-	local a l
-	while read -r a l; do
-		[ $(($1)) -ge $((a)) ] && [ $(($1 + $2)) -le $((a + l)) ] && return 0
-	done < /tmp/memreserve
-	return 1
-}
-
 # in_fdt_nodes: "NAME 0xADDR 0xSIZE" for each node of kho/in/fdt with
 # preserved-data and blob-size, from kho-inject's dump of it.
 in_fdt_nodes() {
@@ -201,32 +150,17 @@ in_fdt_nodes() {
 }
 
 # check_chosen_arm64 BLOB...: the handover came through /chosen of
-# /sys/firmware/fdt (linux,kho-fdt and linux,kho-scratch, one 16-byte
-# entry per scratch region), and what the next kernel must not allocate
-# over before KHO knows it lies in /memreserve/ entries: the FDT copy,
-# each BLOB's buffer and, with EMPTY_MAP=1, the empty preserved-memory
-# map (its first 4 KiB: the root table of a 4 KiB-page kernel).
+# /sys/firmware/fdt (as kho-inject dumps it), and what the next kernel
+# must not allocate over before KHO knows it lies in /memreserve/
+# entries: the FDT copy, each BLOB's buffer and, with EMPTY_MAP=1, the
+# empty preserved-memory map (its first 4 KiB: the root table of a 4
+# KiB-page kernel).
 check_chosen_arm64() {
-	local fdt scr n b a l map
+	local fdt b a l map
 	[ "$ARCH" = arm64 ] || return 0
 	dump_dtb || return
-	if fdt=$(dtb_pair linux,kho-fdt); then
-		kk_pass "/chosen/linux,kho-fdt = <$fdt>"
-		echo "KK-CHOSEN-KHO-FDT: $fdt"
-	else
-		kk_fail "/chosen/linux,kho-fdt is an <addr size> pair"
-		return
-	fi
-	if scr=$(dtb_pair linux,kho-scratch); then
-		n=$(grep -c . "$KHO_DBG/out/scratch_len")
-		if [ $((${scr#* })) = $((n * 16)) ]; then
-			kk_pass "/chosen/linux,kho-scratch = <$scr>: $n entries of 16 bytes"
-		else
-			kk_fail "/chosen/linux,kho-scratch = <$scr>, expected $n entries of 16 bytes"
-		fi
-	else
-		kk_fail "/chosen/linux,kho-scratch is an <addr size> pair"
-	fi
+	check_chosen_kho dtb_pair || return
+	fdt=$CHOSEN_FDT
 	if memreserved $fdt; then
 		kk_pass "the FDT copy at <$fdt> lies in a /memreserve/ entry"
 	else
@@ -276,28 +210,14 @@ dump_has() { # TAG DESC REGEX -- kho-inject ARGS
 	fi
 }
 
-write_pmsg() {
-	if [ -c /dev/pmsg0 ] && echo "$1" > /dev/pmsg0; then
-		kk_pass "wrote '$1' to /dev/pmsg0"
+# new_fdt: /tmp/new.fdt, a KHO FDT made by kho-inject new for a kernel
+# without KHO (the placeholder map).
+new_fdt() {
+	if run_log new "$INJECT" -o /tmp/new.fdt new --abi "$ABI"; then
+		kk_pass "kho-inject new --abi $ABI"
 	else
-		kk_fail "write /dev/pmsg0"
-	fi
-}
-
-check_pmsg() {
-	dmesg_has "reserve_mem region revived" "Revived memory reservation 'kkr' from KHO"
-	if [ -f "$PMSG" ] && grep -qF "$1" "$PMSG"; then
-		kk_pass "reserve_mem content came back: '$1'"
-	else
-		kk_fail "reserve_mem content came back: '$1' not in $PMSG"
-	fi
-}
-
-luo() { # save|restore SESSION MB
-	if run_log luo "$LUO" "$1" "$2" "$3" "$SEED"; then
-		kk_pass "LUO: $1 $2: $3 MiB memfd"
-	else
-		kk_fail "LUO: $1 $2: $3 MiB memfd"
+		kk_fail "kho-inject new --abi $ABI"
+		return 1
 	fi
 }
 
@@ -323,7 +243,7 @@ case_blob() {
 			'kexec count: 1' -- dump
 		make_blobs raw big fdt
 		write_pmsg "kk-pmsg from A with blobs"
-		luo save kk-a 16
+		luo_save kk-a 16
 		expect_error "--kho-blob named like test_kho's node" 'already has a node "kho_test"' \
 			$KEXEC -l --kho-blob kho_test="$BLOBS/raw" "$KERNEL"
 		load_next load --kho-blob raw="$BLOBS/raw" --kho-blob big="$BLOBS/big" \
@@ -333,14 +253,13 @@ case_blob() {
 		out_has load "blob segments in the plan" ' kho-blob raw$'
 		exec_next ;;
 	1)
-		dmesg_has "handover found" 'KHO: found kexec handover data'
-		dmesg_has "kexec count 1" 'KHO: exec from: .* \(count 1\)'
-		dmesg_has "test_kho restored its data" 'test_kho: KHO restore succeeded'
+		handover_found 1
+		check_test_kho
 		kernel_in_scratch
 		check_blobs raw big fdt
 		check_blob_carrier 3 raw big fdt
 		check_pmsg "kk-pmsg from A with blobs"
-		luo restore kk-a 16
+		luo_restore kk-a 16
 		# --blobs: kho-inject looks in out/sub_fdts first, where B's own
 		# kexec-metadata (same size, count 2) would be decoded instead.
 		dump_has dumpin "B: dump of kho/in/fdt shows A's kexec-metadata count 1" \
@@ -354,15 +273,9 @@ case_blob() {
 case_off() {
 	case $STAGE in
 	0)
-		if [ -d "$KHO_DBG" ]; then
-			kk_fail "kho=off: no $KHO_DBG"
-		else
-			kk_pass "kho=off: no $KHO_DBG"
-		fi
+		kk_check "kho=off: no $KHO_DBG" test ! -d "$KHO_DBG"
 		make_blobs raw fdt
-		run_log new "$INJECT" -o /tmp/new.fdt new --abi "$ABI" ||
-			{ kk_fail "kho-inject new --abi $ABI"; return; }
-		kk_pass "kho-inject new --abi $ABI"
+		new_fdt || return
 		dump_has dumpnew "the new FDT holds the placeholder map" \
 			'preserved-memory-map = u64:0xfffffffffffff000' -- -i /tmp/new.fdt dump
 		expect_error "--kho on a kho=off kernel" 'no KHO' $KEXEC -l --kho "$KERNEL"
@@ -384,14 +297,10 @@ case_off() {
 	1)
 		show_kernel
 		dmesg_has "handover found" 'KHO: found kexec handover data'
-		if dmesg | grep -qE 'KHO: exec from'; then
-			kk_fail "no kexec-metadata from a kho=off kernel, yet: $(dmesg | grep 'KHO: exec from')"
-		else
-			kk_pass "no 'KHO: exec from' line: a kho=off kernel writes no kexec-metadata"
-		fi
-		if dmesg | grep -qE 'disabling KHO revival|handover FDT .* is (invalid|incompatible)'; then
-			kk_fail "KHO complained: $(dmesg | grep -E 'disabling KHO|handover FDT' | head -n1)"
-		fi
+		dmesg_lacks "no 'KHO: exec from' line: a kho=off kernel writes no kexec-metadata" \
+			'KHO: exec from'
+		dmesg_lacks "KHO took the handover without complaint" \
+			'disabling KHO revival|handover FDT .* is (invalid|incompatible)'
 		kernel_in_scratch
 		check_blobs mine:raw fdt
 		EMPTY_MAP=1 check_blob_carrier 2 mine fdt
@@ -400,16 +309,15 @@ case_off() {
 		dump_has dumpb "B: its own FDT has kexec-metadata count 1" \
 			'kexec count: 1' -- dump
 		# B, which got its KHO from a kernel without any, hands over too.
-		luo save kk-b 16
+		luo_save kk-b 16
 		load_next load2 || return
 		out_has load2 "B hands over its live page" 'KHO: handing over kho-v[0-9]+, live FDT page'
 		exec_next ;;
 	2)
-		dmesg_has "handover found" 'KHO: found kexec handover data'
-		dmesg_has "kexec count 1" 'KHO: exec from: .* \(count 1\)'
-		dmesg_has "test_kho restored B's data" 'test_kho: KHO restore succeeded'
+		handover_found 1
+		check_test_kho
 		kernel_in_scratch
-		luo restore kk-b 16 ;;
+		luo_restore kk-b 16 ;;
 	esac
 }
 
@@ -417,8 +325,7 @@ case_offauto() {
 	case $STAGE in
 	0)
 		make_blobs raw
-		run_log new "$INJECT" -o /tmp/new.fdt new --abi "$ABI" ||
-			{ kk_fail "kho-inject new --abi $ABI"; return; }
+		new_fdt || return
 		load_next load --kho-fdt /tmp/new.fdt --kho-scratch auto \
 			--kho-blob mine="$BLOBS/raw" || return
 		out_has load "scratch sized by the loader" "scratch chosen by the loader's sizing rule"

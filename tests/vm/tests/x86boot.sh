@@ -16,14 +16,6 @@
 . /etc/kktest-lib.sh
 STAGE=${1:-0}
 
-# arg NAME: value of NAME=... on the command line (commas become spaces).
-arg() {
-	for w in $(cat /proc/cmdline); do
-		case $w in "$1"=*) echo "${w#*=}" | tr , ' '; return 0 ;; esac
-	done
-	return 1
-}
-
 # finish: kk_done with the kernel's complaints and the console restored.
 finish() {
 	kk_done
@@ -39,7 +31,7 @@ report() {
 	echo "kkx86: $who memtotal_kb=$(sed -n 's/^MemTotal: *\([0-9]*\) kB$/\1/p' /proc/meminfo)"
 	echo "kkx86: $who cpus=$(grep -c ^processor /proc/cpuinfo)"
 	echo "kkx86: $who cpus_online=$(cat /sys/devices/system/cpu/online)"
-	echo "kkx86: $who ram_bytes=$(ram_bytes)"
+	echo "kkx86: $who ram_bytes=$(kk_ram_bytes)"
 	echo "kkx86: $who bootloader_type=$(cat /proc/sys/kernel/bootloader_type)"
 	echo "kkx86: $who text=0x$(sed -n 's/^\([0-9a-f]*\) T _text$/\1/p' /proc/kallsyms)"
 	echo "kkx86: $who kernel_code=$(sed -n 's/^ *\([0-9a-f]*\)-[0-9a-f]* : Kernel code$/0x\1/p' /proc/iomem)"
@@ -53,15 +45,6 @@ report() {
 	else
 		echo "kkx86: $who acpi=no"
 	fi
-}
-
-# Bytes of top-level "System RAM" in /proc/iomem.
-ram_bytes() {
-	total=0
-	for r in $(sed -n 's/^\([0-9a-f]*\)-\([0-9a-f]*\) : System RAM$/\1-\2/p' /proc/iomem); do
-		total=$((total + 0x${r#*-} - 0x${r%-*} + 1))
-	done
-	echo "$total"
 }
 
 # expect_fail DESC WANT CMD...: CMD must exit nonzero and print WANT (a
@@ -79,18 +62,6 @@ expect_fail() {
 	else
 		kk_fail "$desc: status $rc but no /$want/ in: $out"
 	fi
-}
-
-# not_loaded WHEN: kexec -S and the kernel both say nothing is loaded.
-not_loaded() {
-	out=$(kexec -S 2>&1)
-	rc=$?
-	if [ $rc -eq 1 ] && [ "$out" = "not loaded" ]; then
-		kk_pass "kexec -S $1: 'not loaded', status 1"
-	else
-		kk_fail "kexec -S $1: got '$out' status $rc, want 'not loaded' status 1"
-	fi
-	kk_check "kernel: /sys/kernel/kexec_loaded is 0 $1" grep -qx 0 /sys/kernel/kexec_loaded
 }
 
 stage0_neg() {
@@ -145,11 +116,11 @@ no_5level_kernel() {
 }
 
 stage0() {
-	mode=$(arg kktest.mode) || mode=load
-	marker=$(arg kktest.marker) || marker=none
-	opts=$(arg kktest.kexecopts) || opts=
-	kx=$(arg kktest.kexec) || kx=kexec
-	bextra=$(arg kktest.bextra) || bextra=
+	mode=$(kk_arg kktest.mode) || mode=load
+	marker=$(kk_arg kktest.marker) || marker=none
+	opts=$(kk_arg kktest.kexecopts) || opts=
+	kx=$(kk_arg kktest.kexec) || kx=kexec
+	bextra=$(kk_arg kktest.bextra) || bextra=
 	echo "x86boot: stage 0 (kernel A), mode $mode, marker $marker"
 	report A
 	kk_check "/bin/kexec is present" test -x /bin/kexec
@@ -185,7 +156,7 @@ stage0() {
 
 stage1() {
 	echo "x86boot: stage 1 (kernel B)"
-	echo "kkx86: B marker=$(arg kktest.marker)"
+	echo "kkx86: B marker=$(kk_arg kktest.marker)"
 	report B
 	if [ -f /payload.bin ]; then
 		echo "kkx86: B payload_sha256=$(sha256sum /payload.bin | cut -d' ' -f1)"
