@@ -8,7 +8,6 @@
 #include "fsroot.h"
 #include "kho.h"
 #include "load.h"
-#include "options.h"
 
 /* Words of the running kernel's command line that must not be carried over. */
 static bool drop_reused_word(const char *w, size_t n)
@@ -57,15 +56,15 @@ static int reused_cmdline(const char *root, char **out, struct errbuf *e)
 	return 0;
 }
 
-int build_cmdline(const char *root, const struct kexec_opts *o, char **out,
-		  struct errbuf *e)
+int build_cmdline(const char *root, const char *append, bool reuse,
+		  char **out, struct errbuf *e)
 {
 	char *base = NULL, *res;
-	const char *add = o->cmdline ? o->cmdline : "";
+	const char *add = append ? append : "";
 	size_t len;
 	int err;
 
-	if (o->reuse_cmdline) {
+	if (reuse) {
 		err = reused_cmdline(root, &base, e);
 		if (err)
 			return err;
@@ -121,7 +120,7 @@ int load_clip_allowed(const struct mem_map *in, uint64_t min, uint64_t max,
 	return 0;
 }
 
-static int setup_allowed(struct kexec_load *l, const struct kexec_opts *o,
+static int setup_allowed(struct kexec_load *l, const struct load_request *o,
 			 struct errbuf *e)
 {
 	struct mem_map base = { 0 }, clipped = { 0 };
@@ -183,7 +182,7 @@ static int map_input(const struct kexec_load *l, const char *what,
  * The kernel comes first: its type says how much it grows, which sizes
  * --kho-scratch auto before anything is placed.
  */
-static int read_kernel(struct kexec_load *l, const struct kexec_opts *o,
+static int read_kernel(struct kexec_load *l, const struct load_request *o,
 		       struct errbuf *e)
 {
 	int err;
@@ -208,7 +207,7 @@ static uint64_t input_size_hint(const char *path)
 }
 
 /* The initrd and command line, once the allowed ranges bound the read. */
-static int read_rest(struct kexec_load *l, const struct kexec_opts *o,
+static int read_rest(struct kexec_load *l, const struct load_request *o,
 		     struct errbuf *e)
 {
 	char *cmdline;
@@ -223,28 +222,14 @@ static int read_rest(struct kexec_load *l, const struct kexec_opts *o,
 		l->initrd = l->initrd_file.data;
 		l->initrd_size = l->initrd_file.len;
 	}
-	err = build_cmdline(l->root, o, &cmdline, e);
+	err = build_cmdline(l->root, o->append, o->reuse_cmdline, &cmdline, e);
 	if (err)
 		return err;
 	l->cmdline = load_own(l, cmdline);
 	return 0;
 }
 
-void load_kho_request(const struct kexec_opts *o, uint64_t load_bytes,
-		      struct kho_request *r)
-{
-	memset(r, 0, sizeof(*r));
-	r->mode = o->kho;
-	r->fdt_file = o->kho_fdt;
-	r->blobs = o->kho_blob;
-	r->nr_blobs = o->nr_kho_blobs;
-	r->scratch = o->kho_scratch;
-	r->nr_scratch = o->nr_kho_scratch;
-	r->scratch_auto = o->kho_scratch_auto;
-	r->load_bytes = load_bytes;
-}
-
-int load_prepare(struct kexec_load *l, const struct kexec_opts *o,
+int load_prepare(struct kexec_load *l, const struct load_request *o,
 		 const char *root, struct errbuf *e)
 {
 	const struct image_type *type;
@@ -254,8 +239,7 @@ int load_prepare(struct kexec_load *l, const struct kexec_opts *o,
 	l->root = root;
 	l->err = e;
 	l->dtb = o->dtb;
-	l->checksum = o->checksum < 0 ? LOAD_CHECKSUM_DEFAULT :
-		      o->checksum ? LOAD_CHECKSUM_ON : LOAD_CHECKSUM_OFF;
+	l->checksum = o->checksum;
 	l->force = o->force;
 	l->corrupt = o->corrupt;
 
@@ -269,8 +253,9 @@ int load_prepare(struct kexec_load *l, const struct kexec_opts *o,
 	if (err)
 		return err;
 	/* Scratch is sized before the image is parsed: the arch guesses. */
-	load_kho_request(o, type->kernel_growth * (uint64_t)l->kernel_size +
-				    input_size_hint(o->initrd), &kr);
+	kr = o->kho;
+	kr.load_bytes = type->kernel_growth * (uint64_t)l->kernel_size +
+			input_size_hint(o->initrd);
 	err = kho_prepare(root, &kr, &l->sysmem, &l->kho, e);
 	if (err)
 		return err;

@@ -8,19 +8,40 @@
 
 #include "errbuf.h"
 #include "fsroot.h"
+#include "kho.h"
 #include "kho_abi.h"
 #include "memmap.h"
 #include "placement.h"
 
-struct kexec_opts;
 struct kho_handover;
-struct kho_request;
 
 /* --checksum, --no-checksum, or neither: see load_wants_checksum(). */
 enum load_checksum {
 	LOAD_CHECKSUM_DEFAULT,
 	LOAD_CHECKSUM_ON,
 	LOAD_CHECKSUM_OFF,
+};
+
+/*
+ * What the CLI asks of one load: everything of the parsed options the
+ * loader acts on, and nothing else, so no loader reads a flag it was not
+ * meant to see.
+ */
+struct load_request {
+	const char *kernel;		/* path */
+	const char *initrd;		/* path, or NULL */
+	const char *type;		/* -t, or NULL to probe */
+	const char *append;		/* --append pieces joined, or NULL */
+	bool reuse_cmdline;		/* start from the running kernel's */
+	const char *dtb;		/* --dtb, or NULL */
+	uint64_t mem_min;
+	uint64_t mem_max;		/* 0: no limit */
+	enum load_checksum checksum;
+	bool force;			/* -f: override the KHO scratch floor */
+	bool kho_accept_loss;		/* the next kernel may drop the handover */
+	const char *corrupt;		/* test build: segment to corrupt */
+	/* load_bytes is filled in by load_prepare(). */
+	struct kho_request kho;
 };
 
 /*
@@ -78,20 +99,13 @@ bool load_wants_checksum(const struct kexec_load *l);
 #define MAX_CMDLINE_SIZE 65536
 
 /*
- * Build a kexec_load plan from the options: read the kernel, initrd and
+ * Build a kexec_load plan from @r: read the kernel, initrd and
  * command line, the memory map and (unless declined) the KHO state, then
  * let the image's loader add its segments. Nothing touches the kernel;
  * on failure @l holds nothing worth loading and must still be freed.
  */
-int load_prepare(struct kexec_load *l, const struct kexec_opts *o,
+int load_prepare(struct kexec_load *l, const struct load_request *r,
 		 const char *root, struct errbuf *e);
-
-/*
- * The KHO part of @o as the KHO core takes it; @load_bytes is the arch's
- * estimate of what the kernel and initrd segments will take.
- */
-void load_kho_request(const struct kexec_opts *o, uint64_t load_bytes,
-		      struct kho_request *r);
 
 /*
  * The MEM_RAM ranges of @in cut to [@min, @max) (@max 0: no limit),
@@ -101,8 +115,12 @@ void load_kho_request(const struct kexec_opts *o, uint64_t load_bytes,
 int load_clip_allowed(const struct mem_map *in, uint64_t min, uint64_t max,
 		      struct mem_map *out);
 
-/* The command line to pass: --reuse-cmdline's base plus --append. */
-int build_cmdline(const char *root, const struct kexec_opts *o, char **out,
-		  struct errbuf *e);
+/*
+ * The command line to pass: the running kernel's (@reuse, without the
+ * words that must not carry over) plus @append (NULL: nothing).
+ * -E2BIG past MAX_CMDLINE_SIZE, -ENOMEM, or the /proc/cmdline read's.
+ */
+int build_cmdline(const char *root, const char *append, bool reuse,
+		  char **out, struct errbuf *e);
 
 #endif

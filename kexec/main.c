@@ -130,11 +130,13 @@ static int record_load(const char *root, const struct kho_handover *h,
 static int do_load(const struct kexec_opts *o, const char *root)
 {
 	struct kexec_load l = { 0 };
+	struct load_request r;
 	struct errbuf e = { 0 };
 	size_t i;
 	int err;
 
-	err = load_prepare(&l, o, root, &e);
+	opts_load_request(o, &r);
+	err = load_prepare(&l, &r, root, &e);
 	if (err)
 		goto out;
 	for (i = 0; l.kho && i < l.kho->nr_warnings; i++)
@@ -174,7 +176,7 @@ static int do_file_load(const struct kexec_opts *o, const char *root,
 	char *cmdline = NULL;
 	int err;
 
-	err = build_cmdline(root, o, &cmdline, &e);
+	err = build_cmdline(root, o->cmdline, o->reuse_cmdline, &cmdline, &e);
 	if (err)
 		return fail(&e, err);
 	if (o->dry_run) {

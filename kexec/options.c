@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "errbuf.h"
+#include "load.h"
 #include "options.h"
 
 enum {
@@ -199,6 +200,31 @@ static int add_kho_blob(struct kexec_opts *o, const char *arg,
 bool opt_kho_scratch_given(const struct kexec_opts *o)
 {
 	return o->kho_scratch_auto || o->nr_kho_scratch > 0;
+}
+
+void opts_load_request(const struct kexec_opts *o, struct load_request *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->kernel = o->kernel;
+	r->initrd = o->initrd;
+	r->type = o->type;
+	r->append = o->cmdline;
+	r->reuse_cmdline = o->reuse_cmdline;
+	r->dtb = o->dtb;
+	r->mem_min = o->mem_min;
+	r->mem_max = o->mem_max;
+	r->checksum = o->checksum < 0 ? LOAD_CHECKSUM_DEFAULT :
+		      o->checksum ? LOAD_CHECKSUM_ON : LOAD_CHECKSUM_OFF;
+	r->force = o->force;
+	r->kho_accept_loss = o->kho_accept_loss;
+	r->corrupt = o->corrupt;
+	r->kho.mode = o->kho;
+	r->kho.fdt_file = o->kho_fdt;
+	r->kho.blobs = o->kho_blob;
+	r->kho.nr_blobs = o->nr_kho_blobs;
+	r->kho.scratch = o->kho_scratch;
+	r->kho.nr_scratch = o->nr_kho_scratch;
+	r->kho.scratch_auto = o->kho_scratch_auto;
 }
 
 /* One "SIZE[@ADDR]" piece of --kho-scratch, @len bytes at @s. */

@@ -8,6 +8,7 @@
 #include "kho.h"
 
 struct errbuf;
+struct load_request;
 
 enum kexec_action {
 	ACT_NONE,
@@ -87,6 +88,9 @@ int parse_u64(const char *s, uint64_t *out);
 
 /* Whether --kho-scratch was given (entries or auto). */
 bool opt_kho_scratch_given(const struct kexec_opts *o);
+
+/* What of @o a load acts on, as load_prepare() takes it. */
+void opts_load_request(const struct kexec_opts *o, struct load_request *r);
 
 extern const char kexec_usage[];
 

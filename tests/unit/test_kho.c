@@ -58,7 +58,7 @@ static int prepare_scratch(struct fx_state *t, const char *fdt_path,
 	char *argv[10] = { "kexec", "-l", "--kho-fdt", (char *)fdt_path,
 			   "--kho-scratch", (char *)arg };
 	struct kexec_opts o;
-	struct kho_request r;
+	struct load_request r;
 	int argc = 6, ret;
 
 	if (blob) {
@@ -68,8 +68,8 @@ static int prepare_scratch(struct fx_state *t, const char *fdt_path,
 	argv[argc++] = "k";
 	ret = parse_options(argc, argv, &o, e);
 	if (!ret) {
-		load_kho_request(&o, 0, &r);
-		ret = kho_prepare(t->root, &r, &t->ram, h, e);
+		opts_load_request(&o, &r);
+		ret = kho_prepare(t->root, &r.kho, &t->ram, h, e);
 	}
 	free_options(&o);
 	return ret;
