@@ -2,6 +2,7 @@
 #include <libfdt.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "fdtcheck.h"
 
@@ -36,6 +37,41 @@ static int check_rsvmap(const void *fdt)
 }
 
 /*
+ * Before version 17 libfdt bounds a property name by totalsize only, not
+ * by size_dt_strings: a name past the strings block passes
+ * fdt_check_full(), and fdt_open_into(), which copies only the block,
+ * then renames the property after whatever strings are added later
+ * (stdout-path became stdbootargs). Every name must lie inside the block,
+ * NUL included, whatever the version.
+ */
+static int check_names(const void *fdt)
+{
+	const char *strings = (const char *)fdt + fdt_off_dt_strings(fdt);
+	uint32_t size = fdt_size_dt_strings(fdt), name;
+	const struct fdt_property *p;
+	int off = 0, next, len;
+
+	for (;;) {
+		switch (fdt_next_tag(fdt, off, &next)) {
+		case FDT_PROP:
+			p = fdt_get_property_by_offset(fdt, off, &len);
+			if (!p)
+				return len;
+			name = fdt32_to_cpu(p->nameoff);
+			if (name >= size || !memchr(strings + name, '\0', size - name))
+				return -FDT_ERR_BADOFFSET;
+			break;
+		case FDT_END:
+			return next < 0 ? next : 0;
+		default:
+			if (next < 0)
+				return next;
+		}
+		off = next;
+	}
+}
+
+/*
  * libfdt 1.6.1 (Debian 12) passes a header of version 2 to 15 through
  * fdt_check_header() and then dereferences NULL in fdt_check_full() (found
  * by fuzz_kho_fdt). The kernel, dtc and QEMU write version 17; 16 lacks
@@ -53,7 +89,41 @@ int fdt_check_untrusted(const void *fdt, size_t len)
 	if (fdt_version(fdt) < 16)
 		return -FDT_ERR_BADVERSION;
 	err = fdt_check_full(fdt, len);
-	if (err)
-		return err;
-	return check_rsvmap(fdt);
+	if (!err)
+		err = check_rsvmap(fdt);
+	if (!err)
+		err = check_names(fdt);
+	return err;
+}
+
+const char *fdt_check_strerror(int fdt_err)
+{
+	switch (-fdt_err) {
+	case FDT_ERR_TRUNCATED:
+		return "a block, node name or property runs past the end of the FDT (truncated)";
+	case FDT_ERR_BADMAGIC:
+		return "bad magic: not an FDT";
+	case FDT_ERR_BADVERSION:
+		return "unsupported FDT version";
+	case FDT_ERR_BADSTRUCTURE:
+		return "corrupt structure block (bad token, unbalanced nodes, or a property outside a node)";
+	case FDT_ERR_BADOFFSET:
+		return "a property name lies outside the strings block (past size_dt_strings)";
+	case FDT_ERR_BADLAYOUT:
+		return "the memory reservation map runs into another block, or the blocks overlap";
+	case FDT_ERR_BADSTATE:
+		return "unfinished FDT (still in libfdt's sequential-write state)";
+	case FDT_ERR_NOSPACE:
+		return "no room left in the FDT buffer";
+	case FDT_ERR_ALIGNMENT:
+		return "FDT not 8-byte aligned in memory";
+	case FDT_ERR_EXISTS:
+		return "already exists";
+	case FDT_ERR_NOTFOUND:
+		return "not found";
+	case FDT_ERR_BADPATH:
+		return "badly formed path";
+	default:
+		return fdt_strerror(fdt_err);
+	}
 }

@@ -74,7 +74,7 @@ int arm64_dtb_read(const char *root, const char *path, void **dtb,
 		free(buf);
 		*dtb = NULL;
 		return err_set(e, -EINVAL, "%s is not a valid device tree: %s",
-			       name, fdt_strerror(err));
+			       name, fdt_check_strerror(err));
 	}
 	return 0;
 }
@@ -454,7 +454,7 @@ int arm64_dtb_build(const void *src, size_t src_len,
 	err = fdt_check_untrusted(src, src_len);
 	if (err)
 		return err_set(e, -EINVAL, "not a valid device tree: %s",
-			       fdt_strerror(err));
+			       fdt_check_strerror(err));
 	err = stdout_node(src, e);
 	if (err == -EINVAL || err == -ENOMEM)
 		return err;
