@@ -28,38 +28,6 @@
 
 _Static_assert(sizeof(struct fdt_header) == FDT_HEADER_SIZE, "fdt_header");
 
-const char *inject_fdt_strerror(int fdt_err)
-{
-	switch (-fdt_err) {
-	case FDT_ERR_TRUNCATED:
-		return "a block, node name or property runs past the end of the FDT (truncated)";
-	case FDT_ERR_BADMAGIC:
-		return "bad magic: not an FDT";
-	case FDT_ERR_BADVERSION:
-		return "unsupported FDT version";
-	case FDT_ERR_BADSTRUCTURE:
-		return "corrupt structure block (bad token, unbalanced nodes, or a property outside a node)";
-	case FDT_ERR_BADOFFSET:
-		return "an offset points outside its block (a property name outside the strings block?)";
-	case FDT_ERR_BADLAYOUT:
-		return "blocks are laid out in an order libfdt cannot edit";
-	case FDT_ERR_BADSTATE:
-		return "unfinished FDT (still in libfdt's sequential-write state)";
-	case FDT_ERR_NOSPACE:
-		return "no room left in the FDT buffer";
-	case FDT_ERR_ALIGNMENT:
-		return "FDT not 8-byte aligned in memory";
-	case FDT_ERR_EXISTS:
-		return "already exists";
-	case FDT_ERR_NOTFOUND:
-		return "not found";
-	case FDT_ERR_BADPATH:
-		return "badly formed path";
-	default:
-		return fdt_strerror(fdt_err);
-	}
-}
-
 static uint32_t be32_at(const void *p, size_t off)
 {
 	uint32_t v;
@@ -85,7 +53,7 @@ static int check_header(const void *buf, size_t len, struct errbuf *e)
 	magic = be32_at(buf, 0);
 	if (magic == FDT_SW_MAGIC)
 		return err_set(e, -EINVAL, "%s",
-			       inject_fdt_strerror(-FDT_ERR_BADSTATE));
+			       fdt_check_strerror(-FDT_ERR_BADSTATE));
 	if (magic != FDT_MAGIC)
 		return err_set(e, -EINVAL,
 			       "bad magic 0x%08x: not an FDT (an FDT starts with 0x%08x)",
@@ -141,7 +109,7 @@ static int check_tokens(const void *fdt, struct errbuf *e)
 		tag = fdt_next_tag(fdt, off, &next);
 		if (next < 0)
 			return err_set(e, -EINVAL, "%s",
-				       inject_fdt_strerror(next));
+				       fdt_check_strerror(next));
 		switch (tag) {
 		case FDT_BEGIN_NODE:
 			if (depth == 0 && roots++)
@@ -155,7 +123,7 @@ static int check_tokens(const void *fdt, struct errbuf *e)
 		case FDT_END_NODE:
 			if (depth == 0)
 				return err_set(e, -EINVAL,
-					       "%s", inject_fdt_strerror(-FDT_ERR_BADSTRUCTURE));
+					       "%s", fdt_check_strerror(-FDT_ERR_BADSTRUCTURE));
 			depth--;
 			break;
 		case FDT_PROP:
@@ -166,7 +134,7 @@ static int check_tokens(const void *fdt, struct errbuf *e)
 		case FDT_END:
 			if (!roots || depth)
 				return err_set(e, -EINVAL,
-					       "%s", inject_fdt_strerror(-FDT_ERR_BADSTRUCTURE));
+					       "%s", fdt_check_strerror(-FDT_ERR_BADSTRUCTURE));
 			return 0;
 		default:
 			break;
@@ -194,7 +162,7 @@ int inject_fdt_check(const void *buf, size_t len, struct errbuf *e)
 	}
 	ret = fdt_check_untrusted(buf, len);
 	if (ret < 0)
-		ret = err_set(e, -EINVAL, "%s", inject_fdt_strerror(ret));
+		ret = err_set(e, -EINVAL, "%s", fdt_check_strerror(ret));
 	else
 		ret = check_tokens(buf, e);
 	free(copy);
@@ -394,7 +362,7 @@ int inject_fdt_grow(struct inject_fdt *f, size_t extra, struct errbuf *e)
 	if (ret < 0) {
 		free(nbuf);
 		return err_set(e, -EINVAL, "%s: %s", f->name,
-			       inject_fdt_strerror(ret));
+			       fdt_check_strerror(ret));
 	}
 	free(f->fdt);
 	f->fdt = nbuf;
@@ -418,4 +386,69 @@ void inject_fdt_free(struct inject_fdt *f)
 	free(f->fdt);
 	f->fdt = NULL;
 	f->size = 0;
+}
+
+int inject_kids_init(struct inject_kids *k, const void *fdt, struct errbuf *e)
+{
+	int open[2 * INJECT_MAX_DEPTH + 2];
+	int off = 0, next, depth = 0;
+	uint32_t tag;
+
+	k->fdt = fdt;
+	k->nr = (fdt_totalsize(fdt) - fdt_off_dt_struct(fdt)) / 4 + 1;
+	k->end = calloc(k->nr, sizeof(*k->end));
+	if (!k->end)
+		return err_set(e, -ENOMEM, "out of memory");
+	for (;;) {
+		tag = fdt_next_tag(fdt, off, &next);
+		if (next < 0 || tag == FDT_END)
+			break;
+		if (tag == FDT_BEGIN_NODE) {
+			if (depth == (int)(sizeof(open) / sizeof(open[0])))
+				break;
+			open[depth++] = off;
+		} else if (tag == FDT_END_NODE && depth > 0) {
+			k->end[open[--depth] / 4] = next;
+		}
+		off = next;
+	}
+	if (depth || next < 0) {
+		inject_kids_free(k);
+		return err_set(e, -EINVAL, "%s",
+			       fdt_check_strerror(-FDT_ERR_BADSTRUCTURE));
+	}
+	return 0;
+}
+
+void inject_kids_free(struct inject_kids *k)
+{
+	free(k->end);
+	k->end = NULL;
+	k->nr = 0;
+}
+
+int inject_kids_first(const struct inject_kids *k, int node)
+{
+	return fdt_first_subnode(k->fdt, node);
+}
+
+int inject_kids_next(const struct inject_kids *k, int child)
+{
+	int off, next;
+
+	if (child < 0 || child % 4 || (size_t)child / 4 >= k->nr)
+		return -FDT_ERR_BADOFFSET;
+	/* Past the child's end: a sibling, or the parent's end. */
+	for (off = k->end[child / 4];; off = next) {
+		switch (fdt_next_tag(k->fdt, off, &next)) {
+		case FDT_BEGIN_NODE:
+			return off;
+		case FDT_END_NODE:
+		case FDT_END:
+			return -FDT_ERR_NOTFOUND;
+		default:
+			if (next < 0)
+				return next;
+		}
+	}
 }
