@@ -297,9 +297,10 @@ int inject_fdt_write(const struct inject_fdt *f, const char *path,
 		     struct errbuf *e)
 {
 	size_t len = fdt_totalsize(f->fdt);
-	char *tmp = NULL;
-	struct stat st;
-	mode_t mask;
+	struct stat st, lst;
+	char *tmp = NULL, *real = NULL;
+	mode_t mask, mode;
+	bool exists;
 	int fd, ret;
 
 	if (!path) {
@@ -309,22 +310,46 @@ int inject_fdt_write(const struct inject_fdt *f, const char *path,
 				       strerror(-ret));
 		return 0;
 	}
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+	exists = stat(path, &st) == 0;
+	if (exists && !S_ISREG(st.st_mode))
 		return write_in_place(path, f->fdt, len, e);
-	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
+	/*
+	 * rename(2) over a symbolic link would replace the link: follow it
+	 * and replace the file it points at (/dev/stdout redirected to a
+	 * file is one), beside that file.
+	 */
+	if (exists && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+		real = realpath(path, NULL);
+		if (!real)
+			return err_set(e, -errno, "cannot follow the link %s: %s",
+				       path, strerror(errno));
+		path = real;
+	}
+	if (asprintf(&tmp, "%s.XXXXXX", path) < 0) {
+		free(real);
 		return err_set(e, -ENOMEM, "out of memory");
+	}
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		ret = -errno;
 		err_set(e, ret, "cannot create a temporary file beside %s: %s",
 			path, strerror(-ret));
 		free(tmp);
+		free(real);
 		return ret;
 	}
-	/* mkstemp makes 0600; give the file what open(2) would have. */
-	mask = umask(0);
-	umask(mask);
-	ret = fchmod(fd, 0666 & ~mask) ? -errno : 0;
+	/*
+	 * mkstemp makes 0600: keep the mode of the file replaced, else give
+	 * what open(2) would have.
+	 */
+	if (exists) {
+		mode = st.st_mode & 0777;	/* not set-id bits: the owner may change */
+	} else {
+		mask = umask(0);
+		umask(mask);
+		mode = 0666 & ~mask;
+	}
+	ret = fchmod(fd, mode) ? -errno : 0;
 	if (!ret)
 		ret = write_all(fd, f->fdt, len);
 	if (!ret && fsync(fd))
@@ -338,6 +363,7 @@ int inject_fdt_write(const struct inject_fdt *f, const char *path,
 		err_set(e, ret, "cannot write %s: %s", path, strerror(-ret));
 	}
 	free(tmp);
+	free(real);
 	return ret;
 }
 

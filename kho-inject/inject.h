@@ -80,8 +80,10 @@ int inject_read_kernel_raw(const char *root, void **buf, size_t *len,
 
 /*
  * Write the packed FDT to @path through a temporary file and rename(2),
- * so @path is either untouched or complete. A @path that exists and is
- * not a regular file (/dev/stdout) is written in place. NULL is fd 1.
+ * so @path is either untouched or complete, with the mode of the file it
+ * replaces. A symbolic link is followed: the file it points at is
+ * replaced, the link kept. A @path that exists and is not a regular
+ * file (a terminal, a pipe) is written in place. NULL is fd 1.
  */
 int inject_fdt_write(const struct inject_fdt *f, const char *path,
 		     struct errbuf *e);
