@@ -15,23 +15,17 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 . "$srcdir/tests/cli/tap-lib.sh"
 
-# refuse DESC PATTERN -- CMD...: exit 1, one "kexec: " line matching
-# PATTERN and none matching $wrong (the misleading reason of old).
+# refuse DESC PATTERN -- CMD...: exit 1 with PATTERN (expect), and the
+# output is one "kexec: " line without $wrong, the misleading reason of old.
 refuse() {
-	local desc=$1 pat=$2 rc
+	local desc=$1 pat=$2
 	shift 3
-	"$@" >"$work/stdout" 2>"$work/out"
-	rc=$?
-	if [ "$rc" != 1 ]; then
-		not_ok "$desc (exit $rc, wanted 1)"
-	elif [ "$(wc -l <"$work/out")" != 1 ] || ! grep -q '^kexec: ' "$work/out"; then
-		not_ok "$desc (stderr is not one 'kexec:' line)"
-	elif ! grep -qE -- "$pat" "$work/out"; then
-		not_ok "$desc (no '$pat' in the error)"
-	elif grep -qE -- "$wrong" "$work/out"; then
-		not_ok "$desc (the old misleading reason)"
+	expect "$desc" 1 "$pat" -- "$@"
+	if [ "$(wc -l <"$work/out")" = 1 ] && grep -q '^kexec: ' "$work/out" &&
+		! grep -qE -- "$wrong" "$work/out"; then
+		ok "... in one line, not the old reason"
 	else
-		ok "$desc"
+		not_ok "... in one line, not the old reason"
 	fi
 }
 
