@@ -43,16 +43,27 @@ static int check_rsvmap(const void *fdt)
  * then renames the property after whatever strings are added later
  * (stdout-path became stdbootargs). Every name must lie inside the block,
  * NUL included, whatever the version.
+ *
+ * fdt_check_full() also passes a structure block that holds no node at
+ * all, or a second root after the first; libfdt finds the root at offset
+ * 0 only, so that is where it must be, alone (found by fuzz_fdt_names).
  */
-static int check_names(const void *fdt)
+static int check_walk(const void *fdt)
 {
 	const char *strings = (const char *)fdt + fdt_off_dt_strings(fdt);
 	uint32_t size = fdt_size_dt_strings(fdt), name;
 	const struct fdt_property *p;
-	int off = 0, next, len;
+	int off = 0, next, len, depth = 0, roots = 0;
 
 	for (;;) {
 		switch (fdt_next_tag(fdt, off, &next)) {
+		case FDT_BEGIN_NODE:
+			if (depth++ == 0 && (off != 0 || roots++))
+				return -FDT_ERR_BADSTRUCTURE;
+			break;
+		case FDT_END_NODE:
+			depth--;
+			break;
 		case FDT_PROP:
 			p = fdt_get_property_by_offset(fdt, off, &len);
 			if (!p)
@@ -62,11 +73,14 @@ static int check_names(const void *fdt)
 				return -FDT_ERR_BADOFFSET;
 			break;
 		case FDT_END:
-			return next < 0 ? next : 0;
-		default:
 			if (next < 0)
 				return next;
+			return roots ? 0 : -FDT_ERR_BADSTRUCTURE;
+		default:
+			break;
 		}
+		if (next < 0)
+			return next;
 		off = next;
 	}
 }
@@ -92,7 +106,7 @@ int fdt_check_untrusted(const void *fdt, size_t len)
 	if (!err)
 		err = check_rsvmap(fdt);
 	if (!err)
-		err = check_names(fdt);
+		err = check_walk(fdt);
 	return err;
 }
 

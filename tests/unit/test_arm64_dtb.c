@@ -940,6 +940,18 @@ static void stdout_path_alias_loop_refused(void **state)
 		free(fdt);
 	}
 
+	/* A hostile alias name stays on one line. */
+	fdt = make_src(2, 2, true);
+	ok(fdt_open_into(fdt, fdt, SRC_SIZE));
+	aliases = fdt_add_subnode(fdt, 0, "aliases");
+	ok(fdt_setprop_string(fdt, aliases, "a\nb", ""));
+	ok(fdt_setprop_string(fdt, chosen_of(fdt), "stdout-path", "a\nb"));
+	err_clear(&e);
+	assert_int_equal(arm64_dtb_build(fdt, fdt_totalsize(fdt), &c, &out,
+					 &len, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "alias \"a?b\""));
+	free(fdt);
+
 	/* An alias followed by more path, and a missing alias: no error. */
 	fdt = make_src(2, 2, true);
 	ok(fdt_open_into(fdt, fdt, SRC_SIZE));

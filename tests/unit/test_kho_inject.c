@@ -726,6 +726,27 @@ static void v16_trees_are_edited(void **state)
 	free(fdt);
 }
 
+/*
+ * fdt_check_full() passes a structure block with no node, or one whose
+ * root is not at offset 0, where libfdt looks for it.
+ */
+static void root_must_open_the_structure_block(void **state)
+{
+	static const uint32_t first[] = { FDT_END, FDT_NOP };
+	struct errbuf e = { 0 };
+	void *fdt;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		fdt = kernel_like();
+		put_be32(fdt, fdt_off_dt_struct(fdt), first[i]);
+		assert_int_equal(fdt_check_untrusted(fdt, fdt_totalsize(fdt)),
+				 -FDT_ERR_BADSTRUCTURE);
+		assert_int_equal(check(fdt, fdt_totalsize(fdt), &e), -EINVAL);
+		free(fdt);
+	}
+}
+
 /* ---- big trees ---- */
 
 /*
@@ -1192,6 +1213,7 @@ int main(void)
 		cmocka_unit_test(merge_keeps_order_and_replaces_the_first),
 		cmocka_unit_test(v16_name_past_the_strings_block_is_refused),
 		cmocka_unit_test(v16_trees_are_edited),
+		cmocka_unit_test(root_must_open_the_structure_block),
 		cmocka_unit_test(validate_of_a_big_valid_tree_reports_nothing),
 		cmocka_unit_test(new_makes_a_valid_kho_fdt),
 		cmocka_unit_test(validate_accepts_a_kernel_like_tree),

@@ -385,6 +385,16 @@ static int edit_chosen(void *fdt, const struct arm64_chosen *c,
 	return add_own_rsv(fdt, chosen, c, e);
 }
 
+/* A name from the tree fit for a one-line message: '?' for what is not. */
+static void printable(char *out, size_t size, const char *s, int len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < size && i < (size_t)len; i++)
+		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	out[i] = '\0';
+}
+
 /*
  * The node an alias at the start of @path (@n bytes) names, resolved here
  * rather than by libfdt: 1.6.1 follows an alias whose value is another
@@ -395,7 +405,7 @@ static int resolve_alias(const void *fdt, const char *path, int n,
 			 struct errbuf *e)
 {
 	const char *val, *slash;
-	char *full;
+	char *full, name[64];
 	int aliases, alen, vlen, node;
 
 	slash = memchr(path, '/', n);
@@ -406,10 +416,12 @@ static int resolve_alias(const void *fdt, const char *path, int n,
 	val = fdt_getprop_namelen(fdt, aliases, path, alen, &vlen);
 	if (!val)
 		return -ENOENT;
-	if (vlen < 2 || val[0] != '/' || memchr(val, '\0', vlen) != val + vlen - 1)
+	if (vlen < 2 || val[0] != '/' || memchr(val, '\0', vlen) != val + vlen - 1) {
+		printable(name, sizeof(name), path, alen);
 		return err_set(e, -EINVAL,
-			       "device tree /chosen/stdout-path names alias \"%.*s\", whose value is not a full path (an alias must start with /)",
-			       alen, path);
+			       "device tree /chosen/stdout-path names alias \"%s\", whose value is not a full path (an alias must start with /)",
+			       name);
+	}
 	if (asprintf(&full, "%s%.*s", val, n - alen, path + alen) < 0)
 		return err_set(e, -ENOMEM, "out of memory for stdout-path");
 	node = fdt_path_offset(fdt, full);
