@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <libfdt.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -53,6 +54,7 @@ static int check_walk(const void *fdt)
 	const char *strings = (const char *)fdt + fdt_off_dt_strings(fdt);
 	uint32_t size = fdt_size_dt_strings(fdt), name;
 	const struct fdt_property *p;
+	fdt32_t raw;
 	int off = 0, next, len, depth = 0, roots = 0;
 
 	for (;;) {
@@ -68,7 +70,10 @@ static int check_walk(const void *fdt)
 			p = fdt_get_property_by_offset(fdt, off, &len);
 			if (!p)
 				return len;
-			name = fdt32_to_cpu(p->nameoff);
+			/* A structure block may sit at any offset: copy. */
+			memcpy(&raw, (const char *)p +
+			       offsetof(struct fdt_property, nameoff), sizeof(raw));
+			name = fdt32_to_cpu(raw);
 			if (name >= size || !memchr(strings + name, '\0', size - name))
 				return -FDT_ERR_BADOFFSET;
 			break;
