@@ -91,6 +91,24 @@ static int check_walk(const void *fdt)
 }
 
 /*
+ * libfdt 1.6.1 walks a property of length -12 (0xfffffff4) to its own
+ * offset: fdt_next_tag() makes no progress and fdt_check_full() loops
+ * forever (found by fuzz_fdt_names). Every tag must move the walk on.
+ */
+static int check_progress(const void *fdt)
+{
+	int off = 0, next;
+
+	for (;;) {
+		if (fdt_next_tag(fdt, off, &next) == FDT_END || next < 0)
+			return next < 0 ? next : 0;
+		if (next <= off)
+			return -FDT_ERR_BADSTRUCTURE;
+		off = next;
+	}
+}
+
+/*
  * libfdt 1.6.1 (Debian 12) passes a header of version 2 to 15 through
  * fdt_check_header() and then dereferences NULL in fdt_check_full() (found
  * by fuzz_kho_fdt). The kernel, dtc and QEMU write version 17; 16 lacks
@@ -107,7 +125,12 @@ int fdt_check_untrusted(const void *fdt, size_t len)
 		return err;
 	if (fdt_version(fdt) < 16)
 		return -FDT_ERR_BADVERSION;
-	err = fdt_check_full(fdt, len);
+	/* fdt_check_full()'s first check, needed before any walk. */
+	if (fdt_totalsize(fdt) > len)
+		return -FDT_ERR_TRUNCATED;
+	err = check_progress(fdt);
+	if (!err)
+		err = fdt_check_full(fdt, len);
 	if (!err)
 		err = check_rsvmap(fdt);
 	if (!err)

@@ -213,6 +213,23 @@ static void property_length_wrapping_is_refused(void **state)
 	free(fdt);
 }
 
+/*
+ * Length -12 brings libfdt's walk back to the same tag: fdt_check_full()
+ * looped forever on it.
+ */
+static void property_length_making_no_progress_is_refused(void **state)
+{
+	struct errbuf e = { 0 };
+	void *fdt = kernel_like();
+	uint32_t off = fdt_off_dt_struct(fdt);
+
+	put_be32(fdt, off + 12, 0xfffffff4);
+	assert_int_equal(fdt_check_untrusted(fdt, fdt_totalsize(fdt)),
+			 -FDT_ERR_BADSTRUCTURE);
+	assert_int_equal(check(fdt, fdt_totalsize(fdt), &e), -EINVAL);
+	free(fdt);
+}
+
 static void unbalanced_nodes_are_refused(void **state)
 {
 	struct errbuf e = { 0 };
@@ -1192,6 +1209,7 @@ int main(void)
 		cmocka_unit_test(strings_block_past_end_is_refused),
 		cmocka_unit_test(property_name_outside_strings_is_refused),
 		cmocka_unit_test(property_length_wrapping_is_refused),
+		cmocka_unit_test(property_length_making_no_progress_is_refused),
 		cmocka_unit_test(unbalanced_nodes_are_refused),
 		cmocka_unit_test(deep_nesting_is_refused),
 		cmocka_unit_test(unfinished_tree_is_refused),
