@@ -47,7 +47,9 @@ static int check_rsvmap(const void *fdt)
  *
  * fdt_check_full() also passes a structure block that holds no node at
  * all, or a second root after the first; libfdt finds the root at offset
- * 0 only, so that is where it must be, alone (found by fuzz_fdt_names).
+ * 0 only, so that is where it must be, alone. And a property whose length
+ * is -1 (its value "ends" inside its own header), which fdt_getprop()
+ * then returns with that length (all found by fuzz_fdt_names).
  */
 static int check_walk(const void *fdt)
 {
@@ -70,6 +72,9 @@ static int check_walk(const void *fdt)
 			p = fdt_get_property_by_offset(fdt, off, &len);
 			if (!p)
 				return len;
+			/* Lengths -1 to -3 pass libfdt and reach memcpy(). */
+			if (len < 0)
+				return -FDT_ERR_BADSTRUCTURE;
 			/* A structure block may sit at any offset: copy. */
 			memcpy(&raw, (const char *)p +
 			       offsetof(struct fdt_property, nameoff), sizeof(raw));

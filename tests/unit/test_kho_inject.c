@@ -227,6 +227,10 @@ static void property_length_making_no_progress_is_refused(void **state)
 	assert_int_equal(fdt_check_untrusted(fdt, fdt_totalsize(fdt)),
 			 -FDT_ERR_BADSTRUCTURE);
 	assert_int_equal(check(fdt, fdt_totalsize(fdt), &e), -EINVAL);
+	/* -1 moves the walk on, and fdt_getprop() gave length -1. */
+	put_be32(fdt, off + 12, 0xffffffff);
+	assert_int_equal(fdt_check_untrusted(fdt, fdt_totalsize(fdt)),
+			 -FDT_ERR_BADSTRUCTURE);
 	free(fdt);
 }
 
