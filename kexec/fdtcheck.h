@@ -10,4 +10,11 @@
  */
 int fdt_check_untrusted(const void *fdt, size_t len);
 
+/*
+ * A libfdt error as a sentence fragment that names the problem, as
+ * fdt_check_untrusted() means it (libfdt's own fdt_strerror() gives only
+ * the constant's name, "FDT_ERR_BADOFFSET").
+ */
+const char *fdt_check_strerror(int fdt_err);
+
 #endif

@@ -155,8 +155,8 @@ int kho_validate_fdt(const void *fdt, size_t len, char *compatible,
 			       total, KHO_FDT_MAX);
 	ret = fdt_check_untrusted(fdt, total);
 	if (ret)
-		return err_set(e, -EBADMSG, "KHO FDT structure is broken: %s",
-			       fdt_strerror(ret));
+		return err_set(e, -EBADMSG, "KHO FDT structure is broken: %s (%s)",
+			       fdt_check_strerror(ret), fdt_strerror(ret));
 
 	compat = fdt_getprop(fdt, 0, "compatible", &clen);
 	if (!compat)

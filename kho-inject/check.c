@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "errbuf.h"
+#include "fdtcheck.h"
 #include "inject.h"
 #include "kho_fdt.h"
 
@@ -37,11 +38,17 @@ static int cmp_name(const void *a, const void *b)
 	return c ? c : x->len - y->len;
 }
 
+/* Doubling: a node may have a million names. */
 static int push_name(struct name_ref **v, size_t *n, const char *name,
 		     int len)
 {
-	struct name_ref *nv = realloc(*v, (*n + 1) * sizeof(**v));
+	struct name_ref *nv = *v;
 
+	if (!(*n & (*n - 1)) && *n >= 8) {
+		nv = realloc(*v, 2 * *n * sizeof(**v));
+	} else if (!*n) {
+		nv = malloc(8 * sizeof(**v));
+	}
 	if (!nv)
 		return -ENOMEM;
 	*v = nv;
@@ -124,10 +131,11 @@ static int add_unique(struct inject_lines *p, const char *line)
  * @kho_failed: root subnodes kho_validate_fdt() already rejected (their
  * names included); the root's duplicate subnodes are its rule too.
  */
-static int check_node(const void *fdt, int node, const char *path, int depth,
-		      const struct inject_lines *kho_failed,
+static int check_node(const struct inject_kids *k, int node, const char *path,
+		      int depth, const struct inject_lines *kho_failed,
 		      struct inject_lines *p)
 {
+	const void *fdt = k->fdt;
 	struct name_ref *v = NULL;
 	const char *name;
 	char *cpath;
@@ -135,7 +143,7 @@ static int check_node(const void *fdt, int node, const char *path, int depth,
 	int child, len, ret;
 
 	ret = check_props(fdt, node, path, p);
-	fdt_for_each_subnode(child, fdt, node) {
+	inject_for_each_kid(child, k, node) {
 		if (ret)
 			break;
 		name = fdt_get_name(fdt, child, &len);
@@ -153,7 +161,7 @@ static int check_node(const void *fdt, int node, const char *path, int depth,
 		if (!ret)
 			ret = push_name(&v, &n, name, len);
 		if (!ret)
-			ret = check_node(fdt, child, cpath, depth + 1,
+			ret = check_node(k, child, cpath, depth + 1,
 					 kho_failed, p);
 		free(cpath);
 	}
@@ -192,31 +200,19 @@ static int isolate_root_prop(const struct inject_fdt *src, const char *prop,
 }
 
 /* Subnode @sub with its subtree under a root that passes the ABI. */
-static int isolate_sub(const struct inject_fdt *src, int sub,
+static int isolate_sub(const struct inject_kids *src, int sub,
 		       const char *compat, struct inject_fdt *out,
 		       struct errbuf *e)
 {
-	const char *name;
-	int off, len, ret;
-
-	ret = new_root(compat, out, e);
-	if (ret)
-		return ret;
-	name = fdt_get_name(src->fdt, sub, &len);
-	if (!name)
-		return err_set(e, -EINVAL, "unreadable node name");
-	ret = inject_fdt_grow(out, len + 64, e);
-	if (ret)
-		return ret;
-	off = fdt_add_subnode_namelen(out->fdt, 0, name, len);
-	if (off < 0)
-		return err_set(e, -EINVAL, "%s", inject_fdt_strerror(off));
-	return inject_copy_node(out, off, src, sub, e);
+	return inject_new_with(out, compat, GOOD_MEM_MAP, src, sub, e);
 }
 
 /*
  * The whole tree with the root made good and @failed subnodes removed:
  * what kho_validate_fdt() says about it comes from rules across nodes.
+ * Removed in place (NOPs) and packed, so the copy is the tree's own size
+ * (a grown one would be reported as too big) and no removal moves the
+ * rest of the tree.
  */
 static int repaired(const struct inject_fdt *src, const char *compat,
 		    const int *failed, size_t nr_failed,
@@ -227,15 +223,15 @@ static int repaired(const struct inject_fdt *src, const char *compat,
 	int ret;
 
 	ret = inject_fdt_dup(out, src, e);
-	/* Backwards, and before the root changes: offsets stay valid. */
-	for (i = nr_failed; !ret && i-- > 0;)
-		if (fdt_del_node(out->fdt, failed[i]))
+	for (i = 0; !ret && i < nr_failed; i++)
+		if (fdt_nop_node(out->fdt, failed[i]))
 			ret = err_set(e, -EINVAL, "cannot remove a bad subnode");
 	if (!ret)
 		ret = inject_fdt_grow(out, 256, e);
 	if (!ret && (fdt_setprop_string(out->fdt, 0, "compatible", compat) ||
 		     fdt_setprop(out->fdt, 0, "preserved-memory-map", &map,
-				 sizeof(map))))
+				 sizeof(map)) ||
+		     fdt_pack(out->fdt)))
 		ret = err_set(e, -EINVAL, "cannot repair the root");
 	return ret;
 }
@@ -270,8 +266,8 @@ static void pick_compat(const void *fdt, char *buf, size_t size)
 		snprintf(buf, size, "kho-v1");
 }
 
-static int check_abi(const struct inject_fdt *f, struct inject_lines *p,
-		     struct inject_lines *failed_paths)
+static int check_abi(const struct inject_fdt *f, const struct inject_kids *k,
+		     struct inject_lines *p, struct inject_lines *failed_paths)
 {
 	static const char *const root_props[] = {
 		"compatible", "preserved-memory-map",
@@ -291,7 +287,7 @@ static int check_abi(const struct inject_fdt *f, struct inject_lines *p,
 			ret = kho_check(&t, "/", p);
 		inject_fdt_free(&t);
 	}
-	fdt_for_each_subnode(sub, f->fdt, 0) {
+	inject_for_each_kid(sub, k, 0) {
 		/* Past the limit the whole-tree check says "too many". */
 		if (ret < 0 || ++seen > KHO_MAX_SUBNODES)
 			break;
@@ -302,7 +298,7 @@ static int check_abi(const struct inject_fdt *f, struct inject_lines *p,
 			break;
 		}
 		err_clear(&e);
-		ret = isolate_sub(f, sub, compat, &t, &e);
+		ret = isolate_sub(k, sub, compat, &t, &e);
 		if (!ret)
 			ret = kho_check(&t, path, p);
 		inject_fdt_free(&t);
@@ -363,6 +359,7 @@ int inject_validate(const void *buf, size_t len, const char *abi,
 		    struct inject_lines *problems)
 {
 	struct inject_lines kho_failed = { 0 };
+	struct inject_kids k = { 0 };
 	size_t before = problems->nr;
 	struct errbuf e = { 0 };
 	struct inject_fdt f;
@@ -379,11 +376,14 @@ int inject_validate(const void *buf, size_t len, const char *abi,
 			m += 2;
 		return lines_add(problems, "%s", m) ?: 1;
 	}
-	ret = check_root(f.fdt, abi, problems);
+	ret = inject_kids_init(&k, f.fdt, &e);
 	if (!ret)
-		ret = check_abi(&f, problems, &kho_failed);
+		ret = check_root(f.fdt, abi, problems);
 	if (!ret)
-		ret = check_node(f.fdt, 0, "/", 0, &kho_failed, problems);
+		ret = check_abi(&f, &k, problems, &kho_failed);
+	if (!ret)
+		ret = check_node(&k, 0, "/", 0, &kho_failed, problems);
+	inject_kids_free(&k);
 	lines_free(&kho_failed);
 	inject_fdt_free(&f);
 	if (ret)

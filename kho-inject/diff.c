@@ -32,8 +32,11 @@ static int cmp_entry(const void *a, const void *b)
 static int push(struct entry **v, size_t *n, const char *name, int len,
 		int off)
 {
-	struct entry *nv = realloc(*v, (*n + 1) * sizeof(**v));
+	struct entry *nv = *v;
 
+	/* Doubling at powers of two: a node may have a million entries. */
+	if (!(*n & (*n - 1)))
+		nv = realloc(*v, (*n ? 2 * *n : 1) * sizeof(**v));
 	if (!nv)
 		return -ENOMEM;
 	*v = nv;
@@ -63,15 +66,16 @@ static int list_props(const void *fdt, int node, struct entry **v, size_t *n)
 	return 0;
 }
 
-static int list_nodes(const void *fdt, int node, struct entry **v, size_t *n)
+static int list_nodes(const struct inject_kids *k, int node, struct entry **v,
+		      size_t *n)
 {
 	const char *name;
 	int off, len, ret;
 
 	*v = NULL;
 	*n = 0;
-	fdt_for_each_subnode(off, fdt, node) {
-		name = fdt_get_name(fdt, off, &len);
+	inject_for_each_kid(off, k, node) {
+		name = fdt_get_name(k->fdt, off, &len);
 		if (!name)
 			continue;
 		ret = push(v, n, name, len, off);
@@ -142,8 +146,9 @@ static int node_line(struct inject_lines *out, char sign, const char *path,
 	return ret;
 }
 
-static int diff_node(const void *a, int aoff, const void *b, int boff,
-		     const char *path, struct inject_lines *out);
+static int diff_node(const struct inject_kids *a, int aoff,
+		     const struct inject_kids *b, int boff, const char *path,
+		     struct inject_lines *out);
 
 static int diff_props(const void *a, int aoff, const void *b, int boff,
 		      const char *path, struct inject_lines *out)
@@ -172,8 +177,9 @@ static int diff_props(const void *a, int aoff, const void *b, int boff,
 	return ret;
 }
 
-static int diff_children(const void *a, int aoff, const void *b, int boff,
-			 const char *path, struct inject_lines *out)
+static int diff_children(const struct inject_kids *a, int aoff,
+			 const struct inject_kids *b, int boff, const char *path,
+			 struct inject_lines *out)
 {
 	struct entry *av, *bv;
 	size_t an, bn, i = 0, j = 0;
@@ -205,10 +211,11 @@ static int diff_children(const void *a, int aoff, const void *b, int boff,
 	return ret;
 }
 
-static int diff_node(const void *a, int aoff, const void *b, int boff,
-		     const char *path, struct inject_lines *out)
+static int diff_node(const struct inject_kids *a, int aoff,
+		     const struct inject_kids *b, int boff, const char *path,
+		     struct inject_lines *out)
 {
-	int ret = diff_props(a, aoff, b, boff, path, out);
+	int ret = diff_props(a->fdt, aoff, b->fdt, boff, path, out);
 
 	return ret ? ret : diff_children(a, aoff, b, boff, path, out);
 }
@@ -242,12 +249,19 @@ static int diff_memreserve(const void *a, const void *b,
 int inject_diff(const struct inject_fdt *a, const struct inject_fdt *b,
 		struct inject_lines *out)
 {
+	struct inject_kids ka = { 0 }, kb = { 0 };
 	size_t before = out->nr;
 	int ret;
 
-	ret = diff_memreserve(a->fdt, b->fdt, out);
+	ret = inject_kids_init(&ka, a->fdt, NULL);
 	if (!ret)
-		ret = diff_node(a->fdt, 0, b->fdt, 0, "/", out);
+		ret = inject_kids_init(&kb, b->fdt, NULL);
+	if (!ret)
+		ret = diff_memreserve(a->fdt, b->fdt, out);
+	if (!ret)
+		ret = diff_node(&ka, 0, &kb, 0, "/", out);
+	inject_kids_free(&ka);
+	inject_kids_free(&kb);
 	if (ret)
 		return ret;
 	return (int)(out->nr - before);

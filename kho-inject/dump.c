@@ -130,9 +130,10 @@ out:
 	return ret;
 }
 
-static int dump_node(FILE *out, const void *fdt, int node, int depth,
-		     const struct inject_blobs *blobs)
+static int dump_node(FILE *out, const struct inject_kids *k, int node,
+		     int depth, const struct inject_blobs *blobs)
 {
+	const void *fdt = k->fdt;
 	const char *name;
 	char *esc;
 	int child, len, ret;
@@ -149,10 +150,10 @@ static int dump_node(FILE *out, const void *fdt, int node, int depth,
 	ret = dump_props(out, fdt, node, depth + 1);
 	if (!ret && depth == 1 && blobs)
 		ret = dump_blob(out, fdt, node, depth + 1, blobs);
-	fdt_for_each_subnode(child, fdt, node) {
+	inject_for_each_kid(child, k, node) {
 		if (ret)
 			break;
-		ret = dump_node(out, fdt, child, depth + 1, blobs);
+		ret = dump_node(out, k, child, depth + 1, blobs);
 	}
 	indent(out, depth);
 	fputs("};\n", out);
@@ -162,6 +163,7 @@ static int dump_node(FILE *out, const void *fdt, int node, int depth,
 int inject_dump(FILE *out, const struct inject_fdt *f,
 		const struct inject_blobs *blobs, struct errbuf *e)
 {
+	struct inject_kids k = { 0 };
 	uint64_t addr, size;
 	int i, n, ret;
 
@@ -173,7 +175,11 @@ int inject_dump(FILE *out, const struct inject_fdt *f,
 			fprintf(out, "/memreserve/ 0x%" PRIx64 " 0x%" PRIx64 ";\n",
 				addr, size);
 	}
-	ret = dump_node(out, f->fdt, 0, 0, blobs);
+	ret = inject_kids_init(&k, f->fdt, e);
+	if (ret)
+		return ret;
+	ret = dump_node(out, &k, 0, 0, blobs);
+	inject_kids_free(&k);
 	if (ret)
 		return err_set(e, ret, "out of memory");
 	if (ferror(out))

@@ -5,14 +5,15 @@
  * relative to the structure block, so they survive fdt_open_into() when a
  * tree has to grow.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <libfdt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "errbuf.h"
+#include "fdtcheck.h"
 #include "inject.h"
+#include "kho.h"
 
 /* Path components: non-empty, separated by single slashes. */
 static bool path_ok(const char *path)
@@ -43,7 +44,7 @@ int inject_find_node(const struct inject_fdt *f, const char *path,
 		return err_set(e, -ENOENT, "%s: no node %s", f->name, path);
 	if (off < 0)
 		return err_set(e, -EINVAL, "%s: path %s: %s", f->name, path,
-			       inject_fdt_strerror(off));
+			       fdt_check_strerror(off));
 	return off;
 }
 
@@ -66,7 +67,7 @@ static int setprop_grow(struct inject_fdt *f, int off, const char *prop,
 	}
 	if (ret < 0)
 		return err_set(e, -EINVAL, "%s: setting %s: %s", f->name, prop,
-			       inject_fdt_strerror(ret));
+			       fdt_check_strerror(ret));
 	return 0;
 }
 
@@ -86,7 +87,7 @@ static int add_subnode_grow(struct inject_fdt *f, int parent,
 		if (ret != -FDT_ERR_NOSPACE)
 			return err_set(e, -EINVAL, "%s: adding node %.*s: %s",
 				       f->name, namelen, name,
-				       inject_fdt_strerror(ret));
+				       fdt_check_strerror(ret));
 		ret = inject_fdt_grow(f, namelen + 32, e);
 		if (ret)
 			return ret;
@@ -152,7 +153,7 @@ int inject_del_node(struct inject_fdt *f, const char *path, struct errbuf *e)
 	ret = fdt_del_node(f->fdt, off);
 	if (ret < 0)
 		return err_set(e, -EINVAL, "%s: deleting %s: %s", f->name, path,
-			       inject_fdt_strerror(ret));
+			       fdt_check_strerror(ret));
 	return 0;
 }
 
@@ -170,116 +171,8 @@ int inject_del_prop(struct inject_fdt *f, const char *path, const char *prop,
 			       f->name, path, prop);
 	if (ret < 0)
 		return err_set(e, -EINVAL, "%s: deleting %s %s: %s", f->name,
-			       path, prop, inject_fdt_strerror(ret));
+			       path, prop, fdt_check_strerror(ret));
 	return 0;
-}
-
-/* Conflicts only: nothing in @dst changes. */
-static int merge_conflicts(const struct inject_fdt *dst, int doff,
-			   const struct inject_fdt *src, int soff,
-			   const char *path, struct inject_lines *out)
-{
-	const char *name, *cname;
-	const void *sval, *dval;
-	int poff, slen, dlen, child, dchild, clen, ret;
-	char *a, *b, *esc, *cpath;
-
-	fdt_for_each_property_offset(poff, src->fdt, soff) {
-		sval = fdt_getprop_by_offset(src->fdt, poff, &name, &slen);
-		if (!sval)
-			continue;
-		dval = fdt_getprop(dst->fdt, doff, name, &dlen);
-		if (!dval || (dlen == slen && !memcmp(dval, sval, slen)))
-			continue;
-		a = inject_value_str(name, dval, dlen, 80);
-		b = inject_value_str(name, sval, slen, 80);
-		esc = inject_escape(name, strlen(name));
-		ret = a && b && esc ?
-		      lines_add(out, "%s: property %s: %s in %s, %s in %s",
-				path, esc, dlen ? a : "(empty)", dst->name,
-				slen ? b : "(empty)", src->name) : -ENOMEM;
-		free(a);
-		free(b);
-		free(esc);
-		if (ret)
-			return ret;
-	}
-	fdt_for_each_subnode(child, src->fdt, soff) {
-		cname = fdt_get_name(src->fdt, child, &clen);
-		if (!cname)
-			continue;
-		dchild = fdt_subnode_offset_namelen(dst->fdt, doff, cname, clen);
-		if (dchild < 0)
-			continue;
-		cpath = inject_join(path, cname, clen);
-		if (!cpath)
-			return -ENOMEM;
-		ret = merge_conflicts(dst, dchild, src, child, cpath, out);
-		free(cpath);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-int inject_copy_node(struct inject_fdt *dst, int doff,
-		     const struct inject_fdt *src, int soff, struct errbuf *e)
-{
-	const char *name, *cname;
-	const void *val;
-	int poff, len, child, dchild, clen, ret;
-
-	fdt_for_each_property_offset(poff, src->fdt, soff) {
-		val = fdt_getprop_by_offset(src->fdt, poff, &name, &len);
-		if (!val)
-			continue;
-		ret = setprop_grow(dst, doff, name, val, len, e);
-		if (ret)
-			return ret;
-	}
-	fdt_for_each_subnode(child, src->fdt, soff) {
-		cname = fdt_get_name(src->fdt, child, &clen);
-		if (!cname)
-			continue;
-		dchild = fdt_subnode_offset_namelen(dst->fdt, doff, cname, clen);
-		if (dchild == -FDT_ERR_NOTFOUND)
-			dchild = add_subnode_grow(dst, doff, cname, clen, e);
-		else if (dchild < 0)
-			return err_set(e, -EINVAL, "%s: node %.*s: %s",
-				       dst->name, clen, cname,
-				       inject_fdt_strerror(dchild));
-		if (dchild < 0)
-			return dchild;
-		ret = inject_copy_node(dst, dchild, src, child, e);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-int inject_merge(struct inject_fdt *dst, const struct inject_fdt *src,
-		 bool force, struct inject_lines *conflicts, struct errbuf *e)
-{
-	struct inject_lines local = { 0 };
-	struct inject_lines *c = conflicts ? conflicts : &local;
-	size_t before = c->nr;
-	int ret;
-
-	ret = merge_conflicts(dst, 0, src, 0, "/", c);
-	if (ret) {
-		lines_free(&local);
-		return err_set(e, ret, "out of memory");
-	}
-	if (c->nr > before && !force) {
-		ret = err_set(e, -EEXIST,
-			      "merging %s into %s: %zu conflicting propert%s (use merge --force to take %s's values)",
-			      src->name, dst->name, c->nr - before,
-			      c->nr - before == 1 ? "y" : "ies", src->name);
-		lines_free(&local);
-		return ret;
-	}
-	lines_free(&local);
-	return inject_copy_node(dst, 0, src, 0, e);
 }
 
 static const char *op_name(enum inject_op op)
@@ -336,6 +229,14 @@ int inject_apply(struct inject_fdt *f, const struct inject_edit *edits,
 	ret = inject_fdt_dup(&work, f, e);
 	if (ret)
 		return ret;
+	/* libfdt edits version 17 only; fdt_open_into() converts a 16. */
+	if (fdt_version(work.fdt) < 17) {
+		ret = inject_fdt_grow(&work, 0, e);
+		if (ret) {
+			inject_fdt_free(&work);
+			return ret;
+		}
+	}
 	for (i = 0; i < nr; i++) {
 		ret = apply_one(&work, &edits[i], conflicts, e);
 		if (ret) {
@@ -349,7 +250,7 @@ int inject_apply(struct inject_fdt *f, const struct inject_edit *edits,
 	if (ret < 0) {
 		inject_fdt_free(&work);
 		return err_set(e, -EINVAL, "%s: %s", f->name,
-			       inject_fdt_strerror(ret));
+			       fdt_check_strerror(ret));
 	}
 	inject_fdt_free(f);
 	*f = work;
@@ -448,53 +349,31 @@ fail:
 	return ret;
 }
 
+/*
+ * The loader's own rule decides, not a copy of it: a root holding just
+ * this compatible must pass kho_validate_fdt(), so "new" makes no tree
+ * that validate and kexec refuse.
+ */
 bool inject_abi_ok(const char *abi)
 {
-	const char *p;
-
-	if (!abi || strncmp(abi, "kho-v", 5) || !abi[5] || strlen(abi) > 31)
-		return false;
-	for (p = abi + 5; *p; p++)
-		if (!isdigit((unsigned char)*p))
-			return false;
-	return true;
-}
-
-int inject_new(struct inject_fdt *f, const char *abi, uint64_t mem_map,
-	       struct errbuf *e)
-{
-	const size_t size = 4096;
+	uint64_t buf[32], map = 0x1000;	/* 8-byte aligned for libfdt */
 	int ret;
 
-	memset(f, 0, sizeof(*f));
-	snprintf(f->name, sizeof(f->name), "new KHO FDT");
-	if (!inject_abi_ok(abi))
-		return err_set(e, -EINVAL,
-			       "bad ABI \"%s\": it is kho-v<N>, e.g. kho-v4",
-			       abi ? abi : "");
-	f->fdt = malloc(size);
-	if (!f->fdt)
-		return err_set(e, -ENOMEM, "out of memory");
-	f->size = size;
-	/* Built the way the kernel builds its own, in the same order. */
-	ret = fdt_create(f->fdt, size);
+	if (!abi || strlen(abi) > 64)
+		return false;
+	ret = fdt_create(buf, sizeof(buf));
 	if (!ret)
-		ret = fdt_finish_reservemap(f->fdt);
+		ret = fdt_finish_reservemap(buf);
 	if (!ret)
-		ret = fdt_begin_node(f->fdt, "");
+		ret = fdt_begin_node(buf, "");
 	if (!ret)
-		ret = fdt_property_string(f->fdt, "compatible", abi);
+		ret = fdt_property_string(buf, "compatible", abi);
 	if (!ret)
-		ret = fdt_property(f->fdt, "preserved-memory-map", &mem_map,
-				   sizeof(mem_map));
+		ret = fdt_property(buf, "preserved-memory-map", &map, sizeof(map));
 	if (!ret)
-		ret = fdt_end_node(f->fdt);
+		ret = fdt_end_node(buf);
 	if (!ret)
-		ret = fdt_finish(f->fdt);
-	if (ret < 0) {
-		inject_fdt_free(f);
-		return err_set(e, -EINVAL, "creating a KHO FDT: %s",
-			       inject_fdt_strerror(ret));
-	}
-	return 0;
+		ret = fdt_finish(buf);
+	return !ret && !kho_validate_fdt(buf, fdt_totalsize(buf), NULL, 0,
+					 NULL, NULL);
 }

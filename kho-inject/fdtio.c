@@ -30,38 +30,6 @@
 
 _Static_assert(sizeof(struct fdt_header) == FDT_HEADER_SIZE, "fdt_header");
 
-const char *inject_fdt_strerror(int fdt_err)
-{
-	switch (-fdt_err) {
-	case FDT_ERR_TRUNCATED:
-		return "a block, node name or property runs past the end of the FDT (truncated)";
-	case FDT_ERR_BADMAGIC:
-		return "bad magic: not an FDT";
-	case FDT_ERR_BADVERSION:
-		return "unsupported FDT version";
-	case FDT_ERR_BADSTRUCTURE:
-		return "corrupt structure block (bad token, unbalanced nodes, or a property outside a node)";
-	case FDT_ERR_BADOFFSET:
-		return "an offset points outside its block (a property name outside the strings block?)";
-	case FDT_ERR_BADLAYOUT:
-		return "blocks are laid out in an order libfdt cannot edit";
-	case FDT_ERR_BADSTATE:
-		return "unfinished FDT (still in libfdt's sequential-write state)";
-	case FDT_ERR_NOSPACE:
-		return "no room left in the FDT buffer";
-	case FDT_ERR_ALIGNMENT:
-		return "FDT not 8-byte aligned in memory";
-	case FDT_ERR_EXISTS:
-		return "already exists";
-	case FDT_ERR_NOTFOUND:
-		return "not found";
-	case FDT_ERR_BADPATH:
-		return "badly formed path";
-	default:
-		return fdt_strerror(fdt_err);
-	}
-}
-
 static uint32_t be32_at(const void *p, size_t off)
 {
 	uint32_t v;
@@ -87,7 +55,7 @@ static int check_header(const void *buf, size_t len, struct errbuf *e)
 	magic = be32_at(buf, 0);
 	if (magic == FDT_SW_MAGIC)
 		return err_set(e, -EINVAL, "%s",
-			       inject_fdt_strerror(-FDT_ERR_BADSTATE));
+			       fdt_check_strerror(-FDT_ERR_BADSTATE));
 	if (magic != FDT_MAGIC)
 		return err_set(e, -EINVAL,
 			       "bad magic 0x%08x: not an FDT (an FDT starts with 0x%08x)",
@@ -143,7 +111,7 @@ static int check_tokens(const void *fdt, struct errbuf *e)
 		tag = fdt_next_tag(fdt, off, &next);
 		if (next < 0)
 			return err_set(e, -EINVAL, "%s",
-				       inject_fdt_strerror(next));
+				       fdt_check_strerror(next));
 		switch (tag) {
 		case FDT_BEGIN_NODE:
 			if (depth == 0 && roots++)
@@ -157,7 +125,7 @@ static int check_tokens(const void *fdt, struct errbuf *e)
 		case FDT_END_NODE:
 			if (depth == 0)
 				return err_set(e, -EINVAL,
-					       "%s", inject_fdt_strerror(-FDT_ERR_BADSTRUCTURE));
+					       "%s", fdt_check_strerror(-FDT_ERR_BADSTRUCTURE));
 			depth--;
 			break;
 		case FDT_PROP:
@@ -168,7 +136,7 @@ static int check_tokens(const void *fdt, struct errbuf *e)
 		case FDT_END:
 			if (!roots || depth)
 				return err_set(e, -EINVAL,
-					       "%s", inject_fdt_strerror(-FDT_ERR_BADSTRUCTURE));
+					       "%s", fdt_check_strerror(-FDT_ERR_BADSTRUCTURE));
 			return 0;
 		default:
 			break;
@@ -196,7 +164,7 @@ int inject_fdt_check(const void *buf, size_t len, struct errbuf *e)
 	}
 	ret = fdt_check_untrusted(buf, len);
 	if (ret < 0)
-		ret = err_set(e, -EINVAL, "%s", inject_fdt_strerror(ret));
+		ret = err_set(e, -EINVAL, "%s", fdt_check_strerror(ret));
 	else
 		ret = check_tokens(buf, e);
 	free(copy);
@@ -307,9 +275,10 @@ int inject_fdt_write(const struct inject_fdt *f, const char *path,
 		     struct errbuf *e)
 {
 	size_t len = fdt_totalsize(f->fdt);
-	char *tmp = NULL;
-	struct stat st;
-	mode_t mask;
+	struct stat st, lst;
+	char *tmp = NULL, *real = NULL;
+	mode_t mask, mode;
+	bool exists;
 	int fd, ret;
 
 	if (!path) {
@@ -319,22 +288,46 @@ int inject_fdt_write(const struct inject_fdt *f, const char *path,
 				       strerror(-ret));
 		return 0;
 	}
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+	exists = stat(path, &st) == 0;
+	if (exists && !S_ISREG(st.st_mode))
 		return write_in_place(path, f->fdt, len, e);
-	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
+	/*
+	 * rename(2) over a symbolic link would replace the link: follow it
+	 * and replace the file it points at (/dev/stdout redirected to a
+	 * file is one), beside that file.
+	 */
+	if (exists && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+		real = realpath(path, NULL);
+		if (!real)
+			return err_set(e, -errno, "cannot follow the link %s: %s",
+				       path, strerror(errno));
+		path = real;
+	}
+	if (asprintf(&tmp, "%s.XXXXXX", path) < 0) {
+		free(real);
 		return err_set(e, -ENOMEM, "out of memory");
+	}
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		ret = -errno;
 		err_set(e, ret, "cannot create a temporary file beside %s: %s",
 			path, strerror(-ret));
 		free(tmp);
+		free(real);
 		return ret;
 	}
-	/* mkstemp makes 0600; give the file what open(2) would have. */
-	mask = umask(0);
-	umask(mask);
-	ret = fchmod(fd, 0666 & ~mask) ? -errno : 0;
+	/*
+	 * mkstemp makes 0600: keep the mode of the file replaced, else give
+	 * what open(2) would have.
+	 */
+	if (exists) {
+		mode = st.st_mode & 0777;	/* not set-id bits: the owner may change */
+	} else {
+		mask = umask(0);
+		umask(mask);
+		mode = 0666 & ~mask;
+	}
+	ret = fchmod(fd, mode) ? -errno : 0;
 	if (!ret)
 		ret = write_full(fd, f->fdt, len);
 	if (!ret && fsync(fd))
@@ -348,6 +341,7 @@ int inject_fdt_write(const struct inject_fdt *f, const char *path,
 		err_set(e, ret, "cannot write %s: %s", path, strerror(-ret));
 	}
 	free(tmp);
+	free(real);
 	return ret;
 }
 
@@ -372,7 +366,7 @@ int inject_fdt_grow(struct inject_fdt *f, size_t extra, struct errbuf *e)
 	if (ret < 0) {
 		free(nbuf);
 		return err_set(e, -EINVAL, "%s: %s", f->name,
-			       inject_fdt_strerror(ret));
+			       fdt_check_strerror(ret));
 	}
 	free(f->fdt);
 	f->fdt = nbuf;
@@ -396,4 +390,69 @@ void inject_fdt_free(struct inject_fdt *f)
 	free(f->fdt);
 	f->fdt = NULL;
 	f->size = 0;
+}
+
+int inject_kids_init(struct inject_kids *k, const void *fdt, struct errbuf *e)
+{
+	int open[2 * INJECT_MAX_DEPTH + 2];
+	int off = 0, next, depth = 0;
+	uint32_t tag;
+
+	k->fdt = fdt;
+	k->nr = (fdt_totalsize(fdt) - fdt_off_dt_struct(fdt)) / 4 + 1;
+	k->end = calloc(k->nr, sizeof(*k->end));
+	if (!k->end)
+		return err_set(e, -ENOMEM, "out of memory");
+	for (;;) {
+		tag = fdt_next_tag(fdt, off, &next);
+		if (next < 0 || tag == FDT_END)
+			break;
+		if (tag == FDT_BEGIN_NODE) {
+			if (depth == (int)(sizeof(open) / sizeof(open[0])))
+				break;
+			open[depth++] = off;
+		} else if (tag == FDT_END_NODE && depth > 0) {
+			k->end[open[--depth] / 4] = next;
+		}
+		off = next;
+	}
+	if (depth || next < 0) {
+		inject_kids_free(k);
+		return err_set(e, -EINVAL, "%s",
+			       fdt_check_strerror(-FDT_ERR_BADSTRUCTURE));
+	}
+	return 0;
+}
+
+void inject_kids_free(struct inject_kids *k)
+{
+	free(k->end);
+	k->end = NULL;
+	k->nr = 0;
+}
+
+int inject_kids_first(const struct inject_kids *k, int node)
+{
+	return fdt_first_subnode(k->fdt, node);
+}
+
+int inject_kids_next(const struct inject_kids *k, int child)
+{
+	int off, next;
+
+	if (child < 0 || child % 4 || (size_t)child / 4 >= k->nr)
+		return -FDT_ERR_BADOFFSET;
+	/* Past the child's end: a sibling, or the parent's end. */
+	for (off = k->end[child / 4];; off = next) {
+		switch (fdt_next_tag(k->fdt, off, &next)) {
+		case FDT_BEGIN_NODE:
+			return off;
+		case FDT_END_NODE:
+		case FDT_END:
+			return -FDT_ERR_NOTFOUND;
+		default:
+			if (next < 0)
+				return next;
+		}
+	}
 }

@@ -81,8 +81,10 @@ int inject_read_kernel_raw(const char *root, void **buf, size_t *len,
 
 /*
  * Write the packed FDT to @path through a temporary file and rename(2),
- * so @path is either untouched or complete. A @path that exists and is
- * not a regular file (/dev/stdout) is written in place. NULL is fd 1.
+ * so @path is either untouched or complete, with the mode of the file it
+ * replaces. A symbolic link is followed: the file it points at is
+ * replaced, the link kept. A @path that exists and is not a regular
+ * file (a terminal, a pipe) is written in place. NULL is fd 1.
  */
 int inject_fdt_write(const struct inject_fdt *f, const char *path,
 		     struct errbuf *e);
@@ -94,8 +96,27 @@ int inject_fdt_dup(struct inject_fdt *dst, const struct inject_fdt *src,
 		   struct errbuf *e);
 void inject_fdt_free(struct inject_fdt *f);
 
-/* The libfdt error code as a sentence fragment. */
-const char *inject_fdt_strerror(int fdt_err);
+
+/*
+ * Children of every node of a checked tree, found without walking what
+ * lies between: fdt_next_subnode() walks the subtree it skips, so a walk
+ * of the whole tree with it costs its size times its depth. One pass
+ * records where each node ends.
+ */
+struct inject_kids {
+	const void *fdt;
+	int *end;		/* by structure offset / 4: after FDT_END_NODE */
+	size_t nr;
+};
+
+int inject_kids_init(struct inject_kids *k, const void *fdt, struct errbuf *e);
+void inject_kids_free(struct inject_kids *k);
+/* Like fdt_first_subnode() and fdt_next_subnode(): an offset, or < 0. */
+int inject_kids_first(const struct inject_kids *k, int node);
+int inject_kids_next(const struct inject_kids *k, int child);
+#define inject_for_each_kid(child, k, node)				\
+	for ((child) = inject_kids_first((k), (node)); (child) >= 0;	\
+	     (child) = inject_kids_next((k), (child)))
 
 /* ---- value.c: typed values and formatting ---- */
 
@@ -143,7 +164,7 @@ char *inject_join(const char *parent, const char *name, size_t len);
 bool inject_node_name_ok(const char *name, size_t len);
 bool inject_prop_name_ok(const char *name, size_t len);
 
-/* ---- edit.c: edits, batches and new trees ---- */
+/* ---- edit.c: edits and batches; build.c: merge and new trees ---- */
 
 enum inject_op {
 	INJECT_SET,
@@ -174,13 +195,6 @@ int inject_del_prop(struct inject_fdt *f, const char *path, const char *prop,
 		    struct errbuf *e);
 
 /*
- * Copy the properties and subnodes of @src's node @soff into @dst's node
- * @doff, creating nodes and overwriting properties as needed.
- */
-int inject_copy_node(struct inject_fdt *dst, int doff,
-		     const struct inject_fdt *src, int soff, struct errbuf *e);
-
-/*
  * Copy every node and property of @src into @dst. A property present in
  * both with different values is a conflict: each one goes to @conflicts,
  * and unless @force nothing is changed and -EEXIST returned.
@@ -202,12 +216,18 @@ int inject_apply(struct inject_fdt *f, const struct inject_edit *edits,
 int inject_parse_edits(int argc, char **argv, struct inject_edit **edits,
 		       size_t *nr, struct errbuf *e);
 
-/* "kho-v<N>" */
+/* "kho-v<N>" as kexec and the kernel take it (kho_validate_fdt). */
 bool inject_abi_ok(const char *abi);
 
 /* A fresh KHO FDT: compatible @abi, preserved-memory-map @mem_map. */
 int inject_new(struct inject_fdt *f, const char *abi, uint64_t mem_map,
 	       struct errbuf *e);
+/*
+ * The same with a copy of node @node (and its subtree) of the tree @kids
+ * was made for under the root.
+ */
+int inject_new_with(struct inject_fdt *f, const char *abi, uint64_t mem_map,
+		    const struct inject_kids *kids, int node, struct errbuf *e);
 
 /* ---- check.c: validate ---- */
 

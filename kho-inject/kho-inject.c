@@ -29,6 +29,7 @@ struct cli {
 static void usage(FILE *f)
 {
 	fputs("usage: kho-inject [-i FILE] [-o FILE] [--sysroot DIR] SUBCOMMAND ...\n"
+	      "  (-i and -o may also follow the subcommand)\n"
 	      "  dump [--blobs DIR]           print the tree, decoding known blobs\n"
 	      "  validate [--abi kho-vN]      list every problem; exit 1 if any\n"
 	      "  diff [A] B                   list differences; exit 1 if any\n"
@@ -286,6 +287,55 @@ static int cmd_edit(const struct cli *c, int argc, char **argv)
 	return ret;
 }
 
+/* "-o F", "-oF", "--output F" or "--output=F" at argv[i]: its value. */
+static const char *io_value(int argc, char **argv, int *i, const char *s,
+			    const char *l)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(l);
+
+	if (!strcmp(a, s) || !strcmp(a, l))
+		return *i + 1 < argc ? argv[++*i] : "";
+	if (!strncmp(a, s, 2) && a[2])
+		return a + 2;
+	if (!strncmp(a, l, n) && a[n] == '=')
+		return a + n + 1;
+	return NULL;
+}
+
+/*
+ * -i and -o after the subcommand, as people type them ("new --abi kho-v4
+ * -o F"): taken out of the subcommand's arguments wherever they are. No
+ * value of a subcommand starts with "-i" or "-o" (values are typed,
+ * paths absolute), so nothing else is mistaken for them.
+ */
+static int take_io(struct cli *c, int *argc, char **argv)
+{
+	const char *v, **slot;
+	int i, n = 1;
+
+	for (i = 1; i < *argc; i++) {
+		slot = NULL;
+		if ((v = io_value(*argc, argv, &i, "-i", "--input")))
+			slot = &c->input;
+		else if ((v = io_value(*argc, argv, &i, "-o", "--output")))
+			slot = &c->output;
+		if (!slot) {
+			argv[n++] = argv[i];
+			continue;
+		}
+		if (!*v)
+			return fail_usage("%s needs a file", argv[i]);
+		if (*slot)
+			return fail_usage("%s given twice (\"%s\" and \"%s\")",
+					  slot == &c->input ? "-i" : "-o",
+					  *slot, v);
+		*slot = v;
+	}
+	*argc = n;
+	return 0;
+}
+
 static bool is_text_cmd(const char *cmd)
 {
 	return !strcmp(cmd, "dump") || !strcmp(cmd, "validate") ||
@@ -338,6 +388,9 @@ int main(int argc, char **argv)
 	argv += optind;
 	if (!is_text_cmd(cmd) && !is_fdt_cmd(cmd))
 		return fail_usage("unknown subcommand \"%s\"", cmd);
+	opt = take_io(&c, &argc, argv);
+	if (opt)
+		return opt;
 	if (is_text_cmd(cmd) && c.output)
 		return fail_usage("-o is for FDT output; %s prints text to standard output",
 				  cmd);

@@ -89,7 +89,8 @@ static int parse_cells(const char *spec, const char *s,
 {
 	size_t n = 0, len = strlen(s);
 	uint32_t *cells = NULL;
-	char *copy, *tok, *save = NULL;
+	char *copy, *p, *q, c;
+	bool comma = false;
 	uint64_t x;
 	int ret = 0;
 
@@ -114,12 +115,40 @@ static int parse_cells(const char *spec, const char *s,
 		ret = err_set(e, -ENOMEM, "out of memory");
 		goto out;
 	}
-	for (tok = strtok_r(copy, " \t,", &save); tok;
-	     tok = strtok_r(NULL, " \t,", &save)) {
-		ret = parse_number(spec, tok, UINT32_MAX, &x, e);
-		if (ret)
-			goto out;
-		cells[n++] = htobe32((uint32_t)x);
+	/*
+	 * Blanks separate cells, and so does one comma: a comma with no
+	 * cell on either side (",,", ",1", "1,") is a mistake, not a skip.
+	 */
+	for (p = copy; *p;) {
+		if (*p == ' ' || *p == '\t') {
+			p++;
+		} else if (*p == ',') {
+			if (!n || comma) {
+				ret = err_set(e, -EINVAL,
+					      "value %s: an empty cell before a comma",
+					      spec);
+				goto out;
+			}
+			comma = true;
+			p++;
+		} else {
+			q = p + strcspn(p, " \t,");
+			c = *q;
+			*q = '\0';
+			ret = parse_number(spec, p, UINT32_MAX, &x, e);
+			if (ret)
+				goto out;
+			*q = c;
+			cells[n++] = htobe32((uint32_t)x);
+			comma = false;
+			p = q;
+		}
+	}
+	if (comma) {
+		ret = err_set(e, -EINVAL,
+			      "value %s: a cell list must not end with a comma",
+			      spec);
+		goto out;
 	}
 	ret = set_data(v, cells, n * sizeof(*cells));
 	if (ret)
@@ -381,40 +410,49 @@ bool inject_prop_name_ok(const char *name, size_t len)
 	return true;
 }
 
+/* Names come from hostile trees: keep terminals safe. */
+static bool plain(unsigned char c)
+{
+	return c >= 0x20 && c <= 0x7e && c != '\\';
+}
+
 char *inject_escape(const char *s, size_t len)
 {
-	size_t i, n = 0;
-	char *out = NULL;
-	FILE *f;
+	char *out, *p;
+	size_t i;
 
-	f = open_memstream(&out, &n);
-	if (!f)
+	/* At most four bytes each; one pass, as every node's path needs it. */
+	out = malloc(4 * len + 1);
+	if (!out)
 		return NULL;
-	for (i = 0; i < len; i++) {
+	for (i = 0, p = out; i < len; i++) {
 		unsigned char c = s[i];
 
-		/* Names come from hostile trees: keep terminals safe. */
-		if (c < 0x20 || c > 0x7e || c == '\\')
-			fprintf(f, "\\x%02x", c);
-		else
-			fputc(c, f);
+		if (plain(c)) {
+			*p++ = (char)c;
+		} else {
+			snprintf(p, 5, "\\x%02x", c);
+			p += 4;
+		}
 	}
-	if (fclose(f)) {
-		free(out);
-		return NULL;
-	}
+	*p = '\0';
 	return out;
 }
 
 char *inject_join(const char *parent, const char *name, size_t len)
 {
-	char *esc, *s = NULL;
+	size_t plen = strcmp(parent, "/") ? strlen(parent) : 0;
+	char *esc, *s;
 
 	esc = inject_escape(name, len);
 	if (!esc)
 		return NULL;
-	if (asprintf(&s, "%s/%s", strcmp(parent, "/") ? parent : "", esc) < 0)
-		s = NULL;
+	s = malloc(plen + strlen(esc) + 2);
+	if (s) {
+		memcpy(s, parent, plen);
+		s[plen] = '/';
+		strcpy(s + plen + 1, esc);
+	}
 	free(esc);
 	return s;
 }

@@ -908,6 +908,65 @@ static void pl011_from_stdout_path_alias_and_ranges(void **state)
 	free(fdt);
 }
 
+/*
+ * libfdt 1.6.1 follows an alias whose value is an alias until the stack
+ * overflows: the loader resolves the one level the spec allows itself and
+ * refuses the rest, in one sentence.
+ */
+static void stdout_path_alias_loop_refused(void **state)
+{
+	static const char *const bad[] = { "serial0", "serial1", "" };
+	struct arm64_chosen c = { .cmdline = "x" };
+	struct errbuf e = { 0 };
+	void *fdt, *out = NULL;
+	int chosen, aliases;
+	size_t i, len;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		fdt = make_src(2, 2, true);
+		ok(fdt_open_into(fdt, fdt, SRC_SIZE));
+		aliases = fdt_add_subnode(fdt, 0, "aliases");
+		ok(fdt_setprop_string(fdt, aliases, "serial0", bad[i]));
+		ok(fdt_setprop_string(fdt, aliases, "serial1", "serial0"));
+		chosen = chosen_of(fdt);
+		ok(fdt_setprop_string(fdt, chosen, "stdout-path",
+				      "serial0:115200n8"));
+		assert_int_equal(arm64_pl011_base(fdt, ""), 0);
+		err_clear(&e);
+		assert_int_equal(arm64_dtb_build(fdt, fdt_totalsize(fdt), &c,
+						 &out, &len, &e), -EINVAL);
+		assert_non_null(strstr(e.msg, "alias \"serial0\""));
+		assert_null(strchr(e.msg, '\n'));
+		free(fdt);
+	}
+
+	/* A hostile alias name stays on one line. */
+	fdt = make_src(2, 2, true);
+	ok(fdt_open_into(fdt, fdt, SRC_SIZE));
+	aliases = fdt_add_subnode(fdt, 0, "aliases");
+	ok(fdt_setprop_string(fdt, aliases, "a\nb", ""));
+	ok(fdt_setprop_string(fdt, chosen_of(fdt), "stdout-path", "a\nb"));
+	err_clear(&e);
+	assert_int_equal(arm64_dtb_build(fdt, fdt_totalsize(fdt), &c, &out,
+					 &len, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "alias \"a?b\""));
+	free(fdt);
+
+	/* An alias followed by more path, and a missing alias: no error. */
+	fdt = make_src(2, 2, true);
+	ok(fdt_open_into(fdt, fdt, SRC_SIZE));
+	aliases = fdt_add_subnode(fdt, 0, "aliases");
+	ok(fdt_setprop_string(fdt, aliases, "soc", "/"));
+	chosen = chosen_of(fdt);
+	ok(fdt_setprop_string(fdt, chosen, "stdout-path", "soc/pl011@9000000"));
+	assert_int_equal(arm64_pl011_base(fdt, ""), 0x9000000);
+	ok(fdt_setprop_string(fdt, chosen, "stdout-path", "nosuch:9600"));
+	assert_int_equal(arm64_pl011_base(fdt, ""), 0);
+	out = build(fdt, &c, 0);
+	free(out);
+	free(fdt);
+}
+
 /* ---- reading the running DTB ---- */
 
 static void running_dtb_read_under_root(void **state)
@@ -938,7 +997,7 @@ static void running_dtb_read_under_root(void **state)
 	free(dtb);
 
 	/* A truncated file is not a device tree. */
-	truncate(path, 100);
+	assert_int_equal(truncate(path, 100), 0);
 	err_clear(&e);
 	assert_int_equal(arm64_dtb_read(root, NULL, &dtb, &len, &e), -EINVAL);
 	assert_non_null(strstr(e.msg, "/sys/firmware/fdt"));
@@ -979,6 +1038,7 @@ int main(void)
 		cmocka_unit_test(own_memreserves_dropped_by_the_next_load),
 		cmocka_unit_test(pl011_from_earlycon_first),
 		cmocka_unit_test(pl011_from_stdout_path_alias_and_ranges),
+		cmocka_unit_test(stdout_path_alias_loop_refused),
 		cmocka_unit_test(running_dtb_read_under_root),
 	};
 

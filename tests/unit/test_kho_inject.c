@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "errbuf.h"
+#include "fdtcheck.h"
 #include "fsroot.h"
 #include "inject.h"
 
@@ -212,6 +213,27 @@ static void property_length_wrapping_is_refused(void **state)
 	free(fdt);
 }
 
+/*
+ * Length -12 brings libfdt's walk back to the same tag: fdt_check_full()
+ * looped forever on it.
+ */
+static void property_length_making_no_progress_is_refused(void **state)
+{
+	struct errbuf e = { 0 };
+	void *fdt = kernel_like();
+	uint32_t off = fdt_off_dt_struct(fdt);
+
+	put_be32(fdt, off + 12, 0xfffffff4);
+	assert_int_equal(fdt_check_untrusted(fdt, fdt_totalsize(fdt)),
+			 -FDT_ERR_BADSTRUCTURE);
+	assert_int_equal(check(fdt, fdt_totalsize(fdt), &e), -EINVAL);
+	/* -1 moves the walk on, and fdt_getprop() gave length -1. */
+	put_be32(fdt, off + 12, 0xffffffff);
+	assert_int_equal(fdt_check_untrusted(fdt, fdt_totalsize(fdt)),
+			 -FDT_ERR_BADSTRUCTURE);
+	free(fdt);
+}
+
 static void unbalanced_nodes_are_refused(void **state)
 {
 	struct errbuf e = { 0 };
@@ -334,6 +356,18 @@ static void cells_are_big_endian_in_both_syntaxes(void **state)
 	assert_int_equal(v.len, 0);
 	inject_value_free(&v);
 	assert_int_equal(inject_parse_value("cells:<1 2", &v, &e), -EINVAL);
+	assert_int_equal(inject_parse_value("cells:1, 4096", &v, &e), 0);
+	assert_memory_equal(v.data, want, 8);
+	inject_value_free(&v);
+	/* An empty cell is a typo, not nothing. */
+	err_clear(&e);
+	assert_int_equal(inject_parse_value("cells:1,,2", &v, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "empty cell"));
+	assert_int_equal(inject_parse_value("cells:,1", &v, &e), -EINVAL);
+	assert_int_equal(inject_parse_value("cells:<1 , ,2>", &v, &e), -EINVAL);
+	err_clear(&e);
+	assert_int_equal(inject_parse_value("cells:1,", &v, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "end with a comma"));
 	err_clear(&e);
 	assert_int_equal(inject_parse_value("cells:0x100000000", &v, &e), -EINVAL);
 	assert_non_null(strstr(e.msg, "32 bits"));
@@ -653,6 +687,175 @@ static void merge_conflict_is_refused_unless_forced(void **state)
 	free(b);
 }
 
+/* ---- version 16 ---- */
+
+/* kernel_like() as a version-16 tree: no size_dt_struct. */
+static void *kernel_like_v16(void)
+{
+	void *fdt = kernel_like();
+
+	fdt_set_version(fdt, 16);
+	fdt_set_last_comp_version(fdt, 16);
+	return fdt;
+}
+
+/*
+ * libfdt bounds a version-16 name by totalsize only: a name past
+ * size_dt_strings passed, and fdt_open_into() cut it off, renaming the
+ * property after whatever string an edit added next.
+ */
+static void v16_name_past_the_strings_block_is_refused(void **state)
+{
+	struct errbuf e = { 0 };
+	void *fdt = kernel_like_v16();
+
+	assert_int_equal(fdt_check_untrusted(fdt, fdt_totalsize(fdt)), 0);
+	/* The last name ("blob-size" or "compatible") now lies past the end. */
+	fdt_set_size_dt_strings(fdt, fdt_size_dt_strings(fdt) - 4);
+	assert_int_equal(fdt_check_untrusted(fdt, fdt_totalsize(fdt)),
+			 -FDT_ERR_BADOFFSET);
+	assert_non_null(strstr(fdt_check_strerror(-FDT_ERR_BADOFFSET),
+			       "strings block"));
+	assert_int_equal(check(fdt, fdt_totalsize(fdt), &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "strings block"));
+	/* A name whose NUL lies past the block: the same. */
+	fdt_set_size_dt_strings(fdt, fdt_size_dt_strings(fdt) + 3);
+	assert_int_equal(fdt_check_untrusted(fdt, fdt_totalsize(fdt)),
+			 -FDT_ERR_BADOFFSET);
+	free(fdt);
+}
+
+static void v16_trees_are_edited(void **state)
+{
+	struct inject_edit ed = { .op = INJECT_SET, .path = "/memblock",
+				  .prop = "note", .value = "str:hi" };
+	struct inject_lines c = { 0 };
+	void *fdt = kernel_like_v16();
+	struct errbuf e = { 0 };
+	struct inject_fdt f;
+	const char *p;
+	int len;
+
+	load(&f, fdt);
+	assert_int_equal(inject_apply(&f, &ed, 1, &c, &e), 0);
+	assert_int_equal(fdt_version(f.fdt), 17);
+	p = fdt_getprop(f.fdt, fdt_path_offset(f.fdt, "/memblock"), "note", &len);
+	assert_non_null(p);
+	assert_string_equal(p, "hi");
+	assert_non_null(fdt_getprop(f.fdt, 0, "compatible", &len));
+	inject_fdt_free(&f);
+	free(fdt);
+}
+
+/*
+ * fdt_check_full() passes a structure block with no node, or one whose
+ * root is not at offset 0, where libfdt looks for it.
+ */
+static void root_must_open_the_structure_block(void **state)
+{
+	static const uint32_t first[] = { FDT_END, FDT_NOP };
+	struct errbuf e = { 0 };
+	void *fdt;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		fdt = kernel_like();
+		put_be32(fdt, fdt_off_dt_struct(fdt), first[i]);
+		assert_int_equal(fdt_check_untrusted(fdt, fdt_totalsize(fdt)),
+				 -FDT_ERR_BADSTRUCTURE);
+		assert_int_equal(check(fdt, fdt_totalsize(fdt), &e), -EINVAL);
+		free(fdt);
+	}
+}
+
+/* ---- big trees ---- */
+
+/*
+ * A valid tree over 512 KiB: validate checked a copy grown to twice the
+ * size and reported that as too big for a KHO FDT.
+ */
+static void validate_of_a_big_valid_tree_reports_nothing(void **state)
+{
+	const size_t size = 1024 * 1024, pad = 600 * 1024;
+	struct inject_lines p = { 0 };
+	void *fdt = malloc(size), *zero = calloc(1, pad);
+
+	assert_non_null(fdt);
+	assert_non_null(zero);
+	assert_int_equal(fdt_create(fdt, size), 0);
+	assert_int_equal(fdt_finish_reservemap(fdt), 0);
+	assert_int_equal(fdt_begin_node(fdt, ""), 0);
+	assert_int_equal(fdt_property_string(fdt, "compatible", "kho-v4"), 0);
+	prop_u64(fdt, "preserved-memory-map", 0x1234000);
+	assert_int_equal(fdt_property(fdt, "pad", zero, pad), 0);
+	blob_node(fdt, "memblock", 0x3000000, 4096);
+	finish(fdt);
+	assert_int_equal(inject_validate(fdt, fdt_totalsize(fdt), NULL, &p), 0);
+	lines_free(&p);
+	free(zero);
+	free(fdt);
+}
+
+/*
+ * Merge writes the tree once, with what property by property copying
+ * gave: the first of a name in the tree merged into takes the other's
+ * value, new ones come after, order and reservations are kept.
+ */
+static void merge_keeps_order_and_replaces_the_first(void **state)
+{
+	struct inject_lines c = { 0 };
+	void *a = malloc(BUF_SIZE), *b = malloc(BUF_SIZE);
+	struct inject_fdt dst, src;
+	struct errbuf e = { 0 };
+	const char *name;
+	uint64_t ra, rs;
+	int node, off, len, i;
+	static const char *const order[] = { "x", "y", "z", "w" };
+
+	begin(a, "kho-v4", 0x1234000);
+	assert_int_equal(fdt_begin_node(a, "n"), 0);
+	prop_u64(a, "x", 1);
+	prop_u64(a, "y", 2);
+	assert_int_equal(fdt_end_node(a), 0);
+	blob_node(a, "keep", 0x5000, 8);
+	finish(a);
+	assert_int_equal(fdt_open_into(a, a, BUF_SIZE), 0);
+	assert_int_equal(fdt_add_mem_rsv(a, 0x8000, 0x1000), 0);
+	begin(b, "kho-v4", 0x1234000);
+	assert_int_equal(fdt_begin_node(b, "n"), 0);
+	prop_u64(b, "z", 4);
+	prop_u64(b, "y", 3);
+	prop_u64(b, "w", 5);
+	assert_int_equal(fdt_end_node(b), 0);
+	blob_node(b, "new", 0x6000, 8);
+	finish(b);
+	load(&dst, a);
+	load(&src, b);
+	assert_int_equal(inject_merge(&dst, &src, true, &c, &e), 0);
+	assert_int_equal(c.nr, 1);
+	assert_true(lines_has(&c, "/n: property y:"));
+	node = fdt_path_offset(dst.fdt, "/n");
+	i = 0;
+	fdt_for_each_property_offset(off, dst.fdt, node) {
+		assert_non_null(fdt_getprop_by_offset(dst.fdt, off, &name, &len));
+		assert_true(i < 4);
+		assert_string_equal(name, order[i++]);
+	}
+	assert_int_equal(i, 4);
+	assert_int_equal(inject_get_u64(fdt_getprop(dst.fdt, node, "y", &len)), 3);
+	assert_true(fdt_path_offset(dst.fdt, "/keep") > 0);
+	assert_true(fdt_path_offset(dst.fdt, "/new") > fdt_path_offset(dst.fdt, "/keep"));
+	assert_int_equal(fdt_num_mem_rsv(dst.fdt), 1);
+	assert_int_equal(fdt_get_mem_rsv(dst.fdt, 0, &ra, &rs), 0);
+	assert_true(ra == 0x8000 && rs == 0x1000);
+	assert_int_equal(fdt_check_untrusted(dst.fdt, fdt_totalsize(dst.fdt)), 0);
+	lines_free(&c);
+	inject_fdt_free(&dst);
+	inject_fdt_free(&src);
+	free(a);
+	free(b);
+}
+
 /* ---- new and validate ---- */
 
 static void new_makes_a_valid_kho_fdt(void **state)
@@ -680,6 +883,10 @@ static void new_makes_a_valid_kho_fdt(void **state)
 	assert_false(inject_abi_ok("kho-v"));
 	assert_false(inject_abi_ok("kho-v4a"));
 	assert_true(inject_abi_ok("kho-v12"));
+	/* What kexec refuses (1 to 9 digits), new refuses too. */
+	assert_true(inject_abi_ok("kho-v123456789"));
+	assert_false(inject_abi_ok("kho-v1234567890"));
+	assert_int_equal(inject_new(&f, "kho-v1234567890", 0x7000, &e), -EINVAL);
 }
 
 static void validate_accepts_a_kernel_like_tree(void **state)
@@ -1006,6 +1213,7 @@ int main(void)
 		cmocka_unit_test(strings_block_past_end_is_refused),
 		cmocka_unit_test(property_name_outside_strings_is_refused),
 		cmocka_unit_test(property_length_wrapping_is_refused),
+		cmocka_unit_test(property_length_making_no_progress_is_refused),
 		cmocka_unit_test(unbalanced_nodes_are_refused),
 		cmocka_unit_test(deep_nesting_is_refused),
 		cmocka_unit_test(unfinished_tree_is_refused),
@@ -1024,6 +1232,11 @@ int main(void)
 		cmocka_unit_test(batch_is_all_or_nothing),
 		cmocka_unit_test(merge_adds_and_keeps_equal_values),
 		cmocka_unit_test(merge_conflict_is_refused_unless_forced),
+		cmocka_unit_test(merge_keeps_order_and_replaces_the_first),
+		cmocka_unit_test(v16_name_past_the_strings_block_is_refused),
+		cmocka_unit_test(v16_trees_are_edited),
+		cmocka_unit_test(root_must_open_the_structure_block),
+		cmocka_unit_test(validate_of_a_big_valid_tree_reports_nothing),
 		cmocka_unit_test(new_makes_a_valid_kho_fdt),
 		cmocka_unit_test(validate_accepts_a_kernel_like_tree),
 		cmocka_unit_test(validate_reports_every_problem),

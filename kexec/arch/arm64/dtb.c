@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <libfdt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -74,7 +75,7 @@ int arm64_dtb_read(const char *root, const char *path, void **dtb,
 		free(buf);
 		*dtb = NULL;
 		return err_set(e, -EINVAL, "%s is not a valid device tree: %s",
-			       name, fdt_strerror(err));
+			       name, fdt_check_strerror(err));
 	}
 	return 0;
 }
@@ -367,6 +368,75 @@ static int edit_chosen(void *fdt, const struct arm64_chosen *c,
 	return add_own_rsv(fdt, chosen, c, e);
 }
 
+/* A name from the tree fit for a one-line message: '?' for what is not. */
+static void printable(char *out, size_t size, const char *s, int len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < size && i < (size_t)len; i++)
+		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	out[i] = '\0';
+}
+
+/*
+ * The node an alias at the start of @path (@n bytes) names, resolved here
+ * rather than by libfdt: 1.6.1 follows an alias whose value is another
+ * alias (aliases { serial0 = "serial0"; }) until the stack overflows. The
+ * devicetree spec makes an alias a full path, so one level is all there is.
+ */
+static int resolve_alias(const void *fdt, const char *path, int n,
+			 struct errbuf *e)
+{
+	const char *val, *slash;
+	char *full, name[64];
+	int aliases, alen, vlen, node;
+
+	slash = memchr(path, '/', n);
+	alen = slash ? (int)(slash - path) : n;
+	aliases = fdt_path_offset(fdt, "/aliases");
+	if (aliases < 0)
+		return -ENOENT;
+	val = fdt_getprop_namelen(fdt, aliases, path, alen, &vlen);
+	if (!val)
+		return -ENOENT;
+	if (vlen < 2 || val[0] != '/' || memchr(val, '\0', vlen) != val + vlen - 1) {
+		printable(name, sizeof(name), path, alen);
+		return err_set(e, -EINVAL,
+			       "device tree /chosen/stdout-path names alias \"%s\", whose value is not a full path (an alias must start with /)",
+			       name);
+	}
+	if (asprintf(&full, "%s%.*s", val, n - alen, path + alen) < 0)
+		return err_set(e, -ENOMEM, "out of memory for stdout-path");
+	node = fdt_path_offset(fdt, full);
+	free(full);
+	return node < 0 ? -ENOENT : node;
+}
+
+/*
+ * The node /chosen/stdout-path ("serial0:115200n8": an alias or a path,
+ * then options) names; -ENOENT when there is none, -EINVAL (with @e) for
+ * an alias no loader should follow.
+ */
+static int stdout_node(const void *fdt, struct errbuf *e)
+{
+	const char *path;
+	int chosen, node, len, n;
+
+	chosen = fdt_path_offset(fdt, "/chosen");
+	if (chosen < 0)
+		return -ENOENT;
+	path = fdt_getprop(fdt, chosen, "stdout-path", &len);
+	if (!path)
+		path = fdt_getprop(fdt, chosen, "linux,stdout-path", &len);
+	if (!path || len < 2 || path[len - 1])
+		return -ENOENT;
+	n = (int)strcspn(path, ":");
+	if (path[0] != '/')
+		return resolve_alias(fdt, path, n, e);
+	node = fdt_path_offset_namelen(fdt, path, n);
+	return node < 0 ? -ENOENT : node;
+}
+
 int arm64_dtb_build(const void *src, size_t src_len,
 		    const struct arm64_chosen *c, void **out, size_t *out_len,
 		    struct errbuf *e)
@@ -379,7 +449,10 @@ int arm64_dtb_build(const void *src, size_t src_len,
 	err = fdt_check_untrusted(src, src_len);
 	if (err)
 		return err_set(e, -EINVAL, "not a valid device tree: %s",
-			       fdt_strerror(err));
+			       fdt_check_strerror(err));
+	err = stdout_node(src, e);
+	if (err == -EINVAL || err == -ENOMEM)
+		return err;
 	if (c->initrd_start > UINT64_MAX - c->initrd_size)
 		return err_set(e, -EOVERFLOW,
 			       "initrd at 0x%llx of 0x%llx bytes wraps around",
@@ -523,21 +596,10 @@ static bool node_address(const void *fdt, int node, uint64_t *addr)
 
 static uint64_t stdout_pl011(const void *fdt)
 {
-	const char *path;
-	int chosen, node, len, n;
 	uint64_t addr;
+	int node;
 
-	chosen = fdt_path_offset(fdt, "/chosen");
-	if (chosen < 0)
-		return 0;
-	path = fdt_getprop(fdt, chosen, "stdout-path", &len);
-	if (!path)
-		path = fdt_getprop(fdt, chosen, "linux,stdout-path", &len);
-	if (!path || len < 2 || path[len - 1])
-		return 0;
-	/* "serial0:115200n8": an alias or a path, then options. */
-	n = (int)strcspn(path, ":");
-	node = fdt_path_offset_namelen(fdt, path, n);
+	node = stdout_node(fdt, NULL);
 	if (node < 0 || fdt_node_check_compatible(fdt, node, "arm,pl011"))
 		return 0;
 	if (!node_address(fdt, node, &addr))
