@@ -7,13 +7,8 @@
 # kexec must refuse it, naming the strings block. TAP; run by make check.
 set -u
 srcdir=${srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-bin=${KEXEC_BIN:-./kexec/kexec}
-inject=${KHO_INJECT_BIN:-$(dirname "$bin")/../kho-inject/kho-inject}
-mkbz=${MKBZIMAGE:-./tests/cli/mkbzimage}
-kho=$srcdir/tests/fixtures/kho-qemu
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 . "$srcdir/tests/cli/tap-lib.sh"
+cli_setup
 
 # refuse DESC PATTERN -- CMD...: exit 1 with PATTERN (expect), and the
 # output is one "kexec: " line without $wrong, the misleading reason of old.

@@ -9,14 +9,8 @@
 #                    KEXEC_TEST_SYSCALLS deciding what each syscall returns
 set -u
 srcdir=${srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-bin=${KEXEC_BIN:-./kexec/kexec}
-tbin=${KEXEC_TEST_BIN:-$bin-test}
-mkbz=${MKBZIMAGE:-./tests/cli/mkbzimage}
-fx=$srcdir/tests/fixtures
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
 . "$srcdir/tests/cli/tap-lib.sh"
+cli_setup
 
 # check DESC CMD...: a test of its own made of a shell condition.
 check() {

@@ -3,13 +3,9 @@
 # one-line errors users see. TAP output; run by make check.
 set -u
 srcdir=${srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-bin=${KEXEC_BIN:-./kexec/kexec}
-mkbz=${MKBZIMAGE:-./tests/cli/mkbzimage}
-fixture=$srcdir/tests/fixtures/cli-x86_64
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
 . "$srcdir/tests/cli/tap-lib.sh"
+cli_setup
+fixture=$nokho
 # Errors are one line on stderr, starting "kexec: ".
 one_line_error() {
 	local desc=$1

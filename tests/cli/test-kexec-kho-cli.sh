@@ -6,15 +6,8 @@
 #   tests/fixtures/kho-qemu    the same guest with kho=on (scratch, out/fdt)
 set -u
 srcdir=${srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-bin=${KEXEC_BIN:-./kexec/kexec}
-inject=${KHO_INJECT_BIN:-$(dirname "$bin")/../kho-inject/kho-inject}
-mkbz=${MKBZIMAGE:-./tests/cli/mkbzimage}
-nokho=$srcdir/tests/fixtures/cli-x86_64
-kho=$srcdir/tests/fixtures/kho-qemu
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
 . "$srcdir/tests/cli/tap-lib.sh"
+cli_setup
 # The non-empty scratch regions -d/--dry-run listed, as "start-end" (inclusive).
 scratch_ranges() {
 	awk "$HEX"'

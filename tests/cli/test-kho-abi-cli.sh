@@ -7,15 +7,8 @@
 #   tests/fixtures/cli-x86_64  the same guest without KHO
 set -u
 srcdir=${srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-bin=${KEXEC_BIN:-./kexec/kexec}
-inject=${KHO_INJECT_BIN:-$(dirname "$bin")/../kho-inject/kho-inject}
-mkbz=${MKBZIMAGE:-./tests/cli/mkbzimage}
-kho=$srcdir/tests/fixtures/kho-qemu
-nokho=$srcdir/tests/fixtures/cli-x86_64
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
 . "$srcdir/tests/cli/tap-lib.sh"
+cli_setup
 
 # loads DESC PATTERN WARN -- CMD...: exit 0, PATTERN on stdout, and on
 # stderr exactly one warning matching WARN, or nothing when WARN is "".
