@@ -9,11 +9,15 @@
 #include "kho.h"
 #include "load.h"
 
-/* Words of the running kernel's command line that must not be carried over. */
+/*
+ * Words of the running kernel's command line that must not be carried
+ * over: kexec-tools drops BOOT_IMAGE= (the boot loader's, not ours) and
+ * nothing else for a normal load. crashkernel= stays, or kdump would be
+ * off after every kexec reboot; kexec-tools drops it only for -p.
+ */
 static bool drop_reused_word(const char *w, size_t n)
 {
-	static const char *const drop[] = { "BOOT_IMAGE=", "crashkernel=",
-					    "initrd=", NULL };
+	static const char *const drop[] = { "BOOT_IMAGE=", NULL };
 	const char *const *d;
 
 	for (d = drop; *d; d++)

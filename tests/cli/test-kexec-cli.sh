@@ -40,8 +40,12 @@ else not_ok "every segment lies in RAM"; fi
 if plan_inside "0x10000000-0x1fffffff"; then ok "--mem-min and --mem-max bound every segment"
 else not_ok "--mem-min and --mem-max bound every segment"; fi
 
-expect "--reuse-cmdline drops BOOT_IMAGE and crashkernel" 0 "" -- \
+expect "--reuse-cmdline with -l loads" 0 "" -- \
 	"${K[@]}" -l --dry-run -d --reuse-cmdline --append extra=1 "$work/bz"
+# kexec-tools' meaning: only BOOT_IMAGE= goes; crashkernel= stays for -l.
+expect "--reuse-cmdline drops BOOT_IMAGE, keeps crashkernel, then --append" 0 \
+	'"root=/dev/vda1 ro crashkernel=256M console=ttyS0 quiet extra=1"' -- \
+	"${K[@]}" -s -l --dry-run --reuse-cmdline --append extra=1 "$work/bz"
 
 one_line_error "missing kernel file" "${K[@]}" -l --dry-run "$work/nope"
 expect "missing kernel file is named" 1 "nope" -- "${K[@]}" -l --dry-run "$work/nope"
