@@ -309,15 +309,23 @@ static int do_exec(const struct kexec_opts *o, const char *root)
 	return fail(&e, err);
 }
 
-static int do_status(const char *root)
+/*
+ * kexec-tools' -S: exit 1 when the image asked about is loaded, 0 when
+ * not, so 1 cannot also mean an error: that is 255, as kexec-tools'
+ * -1 from main().
+ */
+static int do_status(const struct kexec_opts *o, const char *root)
 {
 	struct errbuf e = { 0 };
-	int loaded = kexec_loaded(root, &e);
+	int loaded = o->status_normal ? kexec_loaded(root, &e) :
+					kexec_crash_loaded(root, &e);
 
-	if (loaded < 0)
-		return fail(&e, loaded);
+	if (loaded < 0) {
+		fail(&e, loaded);
+		return 255;
+	}
 	printf("%s\n", loaded ? "loaded" : "not loaded");
-	return loaded ? 0 : 1;
+	return loaded ? 1 : 0;
 }
 
 static int do_unload(const char *root)
@@ -366,7 +374,7 @@ int main(int argc, char **argv)
 		printf("kexec-kho %s (%s)\n", PACKAGE_VERSION, arch_name);
 		break;
 	case ACT_STATUS:
-		ret = do_status(root);
+		ret = do_status(&o, root);
 		break;
 	case ACT_UNLOAD:
 		ret = do_unload(root);

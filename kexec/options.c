@@ -78,7 +78,8 @@ const char kexec_usage[] =
 	"  -l, --load                 load KERNEL for a later kexec -e\n"
 	"  -e, --exec                 boot the loaded kernel now\n"
 	"  -u, --unload               unload the loaded kernel\n"
-	"  -S, --status               exit 0 if a kernel is loaded, 1 if not\n"
+	"  -S, --status               exit 1 if the crash kernel (with -l: the\n"
+	"                             normal kernel) is loaded, 0 if not\n"
 	"  -h, --help                 show this help\n"
 	"  -v, --version              show the version\n"
 	"\n"
@@ -123,6 +124,25 @@ static int set_action(struct kexec_opts *o, enum kexec_action a,
 		return err_set(e, -EINVAL,
 			       "conflicting actions: give one of -l, -e, -u, -S");
 	o->action = a;
+	return 0;
+}
+
+/*
+ * -S is not an action of its own in kexec-tools: alone it asks about the
+ * crash image, with -l about the normal one, and nothing is loaded.
+ * parse_one() only noted it in status_normal; here it becomes ACT_STATUS.
+ */
+static int resolve_status(struct kexec_opts *o, struct errbuf *e)
+{
+	if (!o->status_normal)
+		return 0;
+	if (o->action == ACT_NONE) {
+		o->status_normal = false;
+	} else if (o->action != ACT_LOAD) {
+		return err_set(e, -EINVAL,
+			       "conflicting actions: -S goes alone (the crash kernel) or with -l (the normal one)");
+	}
+	o->action = ACT_STATUS;
 	return 0;
 }
 
@@ -322,7 +342,7 @@ static int parse_one(struct kexec_opts *o, int c, const char *arg,
 	case 'l': return set_action(o, ACT_LOAD, e);
 	case 'e': return set_action(o, ACT_EXEC, e);
 	case 'u': return set_action(o, ACT_UNLOAD, e);
-	case 'S': return set_action(o, ACT_STATUS, e);
+	case 'S': o->status_normal = true; return 0;	/* resolved below */
 	case 'h': return set_action(o, ACT_HELP, e);
 	case 'v': return set_action(o, ACT_VERSION, e);
 	case 's': return set_syscall(o, SYSCALL_FILE, e);
@@ -451,6 +471,9 @@ int parse_options(int argc, char **argv, struct kexec_opts *o,
 			       argv[optind]);
 	if (o->action == ACT_HELP || o->action == ACT_VERSION)
 		return 0;
+	err = resolve_status(o, e);
+	if (err)
+		return err;
 	if (o->action == ACT_NONE) {
 		if (!o->kernel)
 			return err_set(e, -EINVAL,

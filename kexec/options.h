@@ -44,6 +44,11 @@ struct kexec_opts {
 	bool no_sync;		/* -y */
 	int debug;		/* -d, repeatable */
 	bool dry_run;
+	/*
+	 * -S: which image ACT_STATUS reports. kexec-tools' meaning: the crash
+	 * image, or the normal one when -l is given too.
+	 */
+	bool status_normal;
 	const char *type;	/* -t */
 	const char *kernel;	/* positional */
 	const char *initrd;

@@ -192,21 +192,40 @@ int sys_kexec_reboot(struct errbuf *e)
 		       kexec_errno_reason(err, KEXEC_CALL_REBOOT));
 }
 
-int kexec_loaded(const char *root, struct errbuf *e)
+static int read_loaded_flag(const char *root, const char *path,
+			    struct errbuf *e)
 {
 	char *buf;
 	size_t len;
 	int err, loaded;
 
-	err = fsroot_read(root, "/sys/kernel/kexec_loaded", 64, &buf, &len, e);
+	err = fsroot_read(root, path, 64, &buf, &len, e);
 	if (err)
 		return err;
 	if (len < 1 || (buf[0] != '0' && buf[0] != '1')) {
 		free(buf);
-		return err_set(e, -EINVAL,
-			       "/sys/kernel/kexec_loaded: unexpected content");
+		return err_set(e, -EINVAL, "%s: unexpected content", path);
 	}
 	loaded = buf[0] == '1';
 	free(buf);
 	return loaded;
+}
+
+int kexec_loaded(const char *root, struct errbuf *e)
+{
+	return read_loaded_flag(root, "/sys/kernel/kexec_loaded", e);
+}
+
+int kexec_crash_loaded(const char *root, struct errbuf *e)
+{
+	static const char path[] = "/sys/kernel/kexec_crash_loaded";
+	int ret = read_loaded_flag(root, path, e);
+
+	if (ret == -ENOENT) {
+		err_clear(e);
+		return err_set(e, ret,
+			       "%s does not exist: this kernel cannot load a crash kernel (CONFIG_CRASH_DUMP); kexec -l -S asks about the normal one",
+			       path);
+	}
+	return ret;
 }

@@ -24,6 +24,12 @@ int sys_kexec_reboot(struct errbuf *e);
 /* 1 if a kernel is loaded, 0 if not, per /sys/kernel/kexec_loaded. */
 int kexec_loaded(const char *root, struct errbuf *e);
 
+/*
+ * The same for the crash kernel (/sys/kernel/kexec_crash_loaded);
+ * -ENOENT, said so, when the kernel cannot load one at all.
+ */
+int kexec_crash_loaded(const char *root, struct errbuf *e);
+
 enum kexec_call {
 	KEXEC_CALL_LOAD,	/* kexec_load, also unloading */
 	KEXEC_CALL_FILE_LOAD,	/* kexec_file_load */

@@ -78,14 +78,14 @@ cmd_of() {
 measure() {
 	local tag=$1 var=$2 size=$3 iter=$4 rc unl
 	shift 4
-	if [ "$($KEXEC -S 2>&1)" != "not loaded" ]; then
+	if [ "$($KEXEC -l -S 2>&1)" != "not loaded" ]; then
 		unload
 	fi
 	$RUN -o /tmp/res "$@" -- $(cmd_of "$var") -l "$KERNEL" \
 		--initrd="/tmp/initrd-$size" --append="$APPEND" > /tmp/load.out 2>&1
 	rc=$?
-	if [ $rc != 0 ] || [ "$($KEXEC -S 2>&1)" != loaded ]; then
-		echo "KKBENCH: FAIL mode=$MODE var=$var size=$size iter=$iter: exit $rc, $($KEXEC -S 2>&1)"
+	if [ $rc != 0 ] || [ "$($KEXEC -l -S 2>&1)" != loaded ]; then
+		echo "KKBENCH: FAIL mode=$MODE var=$var size=$size iter=$iter: exit $rc, $($KEXEC -l -S 2>&1)"
 		sed 's/^/KKBENCH:   | /' /tmp/load.out
 		NFAIL=$((NFAIL + 1))
 	fi
@@ -177,7 +177,7 @@ for s in $SIZES; do
 done
 [ "$MODE" = kho ] && component "dry-run-no-kho-$s1" $KEXEC -l --no-kho --no-checksum --dry-run "$KERNEL" --initrd="/tmp/initrd-$s1" --append="$APPEND"
 component kallsyms cat /proc/kallsyms
-component "kexec-S" $KEXEC -S
+component "kexec-S" $KEXEC -l -S
 
 echo "KKBENCH: SUMMARY $NFAIL failures"
 echo "KKBENCH: DONE"

@@ -71,8 +71,26 @@ expect "missing initrd is named" 1 "missing-initrd" -- \
 expect "forced unknown type rejected" 1 "type" -- "${K[@]}" -l --dry-run -t zImage "$work/bz"
 # -S and -e read the fixture root only in the test build (--sysroot goes
 # with --dry-run in kexec itself); no syscall may reach the kernel here.
-expect "-S with nothing loaded says so, exit 1" 1 "not loaded" -- \
-	env KEXEC_TEST_SYSCALLS= "${KEXEC_TEST_BIN:-$bin-test}" --sysroot "$fixture" -S
+expect "-l -S with nothing loaded says so, exit 0" 0 "not loaded" -- \
+	env KEXEC_TEST_SYSCALLS= "${KEXEC_TEST_BIN:-$bin-test}" --sysroot "$fixture" -l -S
+# kexec-tools' -S: exit 1 when loaded, 0 when not; alone it asks about the
+# crash kernel, with -l about the normal one.
+status_root() { # NORMAL CRASH (a value, or "none" for no file)
+	rm -rf "$work/st" && mkdir -p "$work/st/sys/kernel"
+	echo "$1" >"$work/st/sys/kernel/kexec_loaded"
+	[ "$2" = none ] || echo "$2" >"$work/st/sys/kernel/kexec_crash_loaded"
+}
+S=(env KEXEC_TEST_SYSCALLS= "${KEXEC_TEST_BIN:-$bin-test}" --sysroot "$work/st")
+status_root 1 0
+expect "-l -S: the normal kernel is loaded, exit 1" 1 "^loaded" -- "${S[@]}" -l -S
+expect "-S: the crash kernel is not, exit 0" 0 "not loaded" -- "${S[@]}" -S
+status_root 0 1
+expect "-S: the crash kernel is loaded, exit 1" 1 "^loaded" -- "${S[@]}" -S
+expect "-S -l (either order): the normal one is not, exit 0" 0 "not loaded" -- "${S[@]}" -S -l
+status_root 0 none
+expect "-S on a kernel without crash support: exit 255, names CONFIG_CRASH_DUMP" 255 \
+	"kexec_crash_loaded does not exist.*CONFIG_CRASH_DUMP" -- "${S[@]}" -S
+expect "-S with -e conflicts" 1 "conflicting actions" -- "${S[@]}" -S -e
 expect "-e with nothing loaded fails before rebooting" 1 "nothing is loaded" -- \
 	env KEXEC_TEST_SYSCALLS= "${KEXEC_TEST_BIN:-$bin-test}" --sysroot "$fixture" -e -x -y
 expect "--kho without KHO in the running kernel fails" 1 "kho|KHO" -- \

@@ -523,6 +523,13 @@ static void status_help_version(void **state)
 
 	assert_int_equal(PARSE(&o, &e, "-S"), 0);
 	assert_int_equal(o.action, ACT_STATUS);
+	assert_false(o.status_normal);	/* alone: the crash kernel */
+	free_options(&o);
+	assert_int_equal(PARSE(&o, &e, "-l", "-S"), 0);
+	assert_int_equal(o.action, ACT_STATUS);
+	assert_true(o.status_normal);
+	free_options(&o);
+	assert_int_equal(PARSE(&o, &e, "-S", "-u"), -EINVAL);
 	free_options(&o);
 	assert_int_equal(PARSE(&o, &e, "--help"), 0);
 	assert_int_equal(o.action, ACT_HELP);

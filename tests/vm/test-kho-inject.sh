@@ -150,11 +150,11 @@ run_off() {
 	for w in "--kho on a kho=off kernel" "--kho-fdt without --kho-scratch" \
 		"--kho-scratch not 4 MiB aligned" "--kho-scratch outside RAM"; do
 		assert_log "$a" "KKTEST: PASS $w: exit [1-9]" "off A: refused in one line: $w" || true
-		assert_log "$a" "KKTEST: PASS $w: kexec -S says not loaded" "off A: nothing loaded after: $w" || true
+		assert_log "$a" "KKTEST: PASS $w: kexec -l -S says not loaded" "off A: nothing loaded after: $w" || true
 	done
 	if [ "$ARCH" = arm64 ]; then
 		assert_log "$a" 'KKTEST: PASS --kho-fdt of [0-9]+ bytes: exit [1-9]' "off A: a --kho-fdt over 256 KiB (more than kho_populate() can map) refused in one line" || true
-		assert_log "$a" 'KKTEST: PASS --kho-fdt of [0-9]+ bytes: kexec -S says not loaded' "off A: nothing loaded after the oversized --kho-fdt" || true
+		assert_log "$a" 'KKTEST: PASS --kho-fdt of [0-9]+ bytes: kexec -l -S says not loaded' "off A: nothing loaded after the oversized --kho-fdt" || true
 	fi
 	assert_log "$a" 'load\| KHO: scratch\[0\] 0x[0-9a-f]+ size 0x10000000$' "off A: 256 MiB of scratch chosen" || true
 	assert_log "$a" 'load\| KHO: empty preserved-memory map at 0x' "off A: an empty preserved-memory map placed" || true

@@ -22,7 +22,7 @@
 #          page. In A first: corrupted --kho-fdt (bad magic, truncated),
 #          an initrd bigger than all scratch, and /proc/kcore hidden so
 #          only the truncated debugfs copy is left: each one error line,
-#          `kexec -S` not loaded.
+#          `kexec -l -S` not loaded.
 #   file   the same B-side checks with `kexec -s` (kexec_file_load), then
 #          B -kexec_load-> C (count 2); on arm64 B's /chosen/linux,kho-fdt
 #          must be the live page our loader finds (kexec --dry-run in A).
@@ -174,7 +174,7 @@ run_load() {
 	a=$(vm_section "$LOG" 0) b=$(vm_section "$LOG" 1) c=$(vm_section "$LOG" 2)
 	# negatives in A
 	assert_log "$a" 'KKTEST: PASS --dry-run shows the plan and scratch left free, loads nothing' "load A: --dry-run shows the plan and scratch, loads nothing" || true
-	assert_log "$a" 'KKTEST: PASS after --dry-run: kexec -S says not loaded' "load A: nothing loaded after --dry-run" || true
+	assert_log "$a" 'KKTEST: PASS after --dry-run: kexec -l -S says not loaded' "load A: nothing loaded after --dry-run" || true
 	assert_log "$a" 'KKTEST: PASS corrupted --kho-fdt \(bad magic\): exit [1-9].*, one-line error' "load A: corrupted --kho-fdt (bad magic) refused in one line" || true
 	assert_log "$a" 'stderr\| kexec: .*badmagic\.fdt' "load A: the error names the --kho-fdt file" || true
 	assert_log "$a" 'KKTEST: PASS corrupted --kho-fdt \(truncated\): exit' "load A: truncated --kho-fdt refused in one line" || true
@@ -183,7 +183,7 @@ run_load() {
 	assert_log "$a" 'KKTEST: PASS no kcore, truncated debugfs FDT, --kho: exit' "load A: kcore hidden, --kho: truncated-only error" || true
 	assert_log "$a" 'stderr\| kexec: .*truncated.*kexec -s' "load A: the truncated-only error says truncated and suggests kexec -s" || true
 	for w in "bad magic" truncated "initrd of" "no kcore, truncated debugfs FDT" "no kcore, truncated debugfs FDT, --kho"; do
-		assert_log "$a" "KKTEST: PASS (corrupted --kho-fdt \\()?$w.*: kexec -S says not loaded" "load A: nothing loaded after: $w" || true
+		assert_log "$a" "KKTEST: PASS (corrupted --kho-fdt \\()?$w.*: kexec -l -S says not loaded" "load A: nothing loaded after: $w" || true
 	done
 	# the handover, live page, A -> B -> C
 	assert_log "$a" 'load\| KHO: handing over kho-v[0-9]+, live FDT page' "load A: kexec -d says: live FDT page" || true
@@ -269,7 +269,7 @@ run_kfdt() {
 	page_ok "$LOG" 2
 	a=$(vm_section "$LOG" 0) b=$(vm_section "$LOG" 1)
 	assert_log "$a" 'KKTEST: PASS --kho-fdt with another preserved-memory-map: warned' "kfdt A: --kho-fdt with another preserved-memory-map warns" || true
-	assert_log "$a" 'KKTEST: PASS after the --dry-run with another preserved-memory-map: kexec -S says not loaded' "kfdt A: nothing loaded by that --dry-run" || true
+	assert_log "$a" 'KKTEST: PASS after the --dry-run with another preserved-memory-map: kexec -l -S says not loaded' "kfdt A: nothing loaded by that --dry-run" || true
 	assert_log "$a" 'load\| KHO: handing over kho-v[0-9]+, --kho-fdt file' "kfdt A: kexec -d says: --kho-fdt file" || true
 	assert_log "$a" 'KKTEST: PASS kexec -e refuses a changed --kho-fdt file: .*stale' "kfdt A: kexec -e refuses a changed file (stale)" || true
 	assert_log "$a" 'KKTEST: PASS still loaded after the refusal' "kfdt A: the refusal keeps the load" || true
@@ -340,7 +340,7 @@ run_mixed() {
 		assert_log "$LOG" "KKTEST: PASS page size $page bytes" "$name: A runs with $page-byte pages" || true
 		assert_log "$LOG" 'KKTEST: PASS KHO to a kernel with other pages .*: exit [1-9].*one-line error' "$name: KHO to a kernel with other pages refused in one line" || true
 		assert_log "$LOG" "stderr\| kexec: .*the next kernel has $((page == 4096 ? 64 : 4)) KiB pages, the running one $((page >> 10)) KiB" "$name: the error names both page sizes" || true
-		assert_log "$LOG" 'KKTEST: PASS KHO to a kernel with other pages .*: kexec -S says not loaded' "$name: nothing loaded" || true
+		assert_log "$LOG" 'KKTEST: PASS KHO to a kernel with other pages .*: kexec -l -S says not loaded' "$name: nothing loaded" || true
 		assert_log "$LOG" 'KKTEST: PASS --force loads .* anyway' "$name: --force overrides" || true
 		assert_log "$LOG" 'KKTEST: PASS --no-kho loads .* without a handover' "$name: --no-kho loads without a handover" || true
 		# after_case judges the last boot's guest; this one's here.
@@ -353,7 +353,7 @@ run_off() {
 	vm_kernels "$LOG" 1
 	assert_log "$LOG" 'KKTEST: PASS --kho on a kho=off kernel: exit [1-9].*one-line error' "off: --kho refused in one line" || true
 	assert_log "$LOG" 'stderr\| kexec: .*--kho' "off: the error is about --kho" || true
-	assert_log "$LOG" 'KKTEST: PASS --kho on a kho=off kernel: kexec -S says not loaded' "off: nothing loaded" || true
+	assert_log "$LOG" 'KKTEST: PASS --kho on a kho=off kernel: kexec -l -S says not loaded' "off: nothing loaded" || true
 }
 
 # ---- main ----

@@ -325,15 +325,15 @@ case_neg() {
 	vm_qemu_ok neg "$QEMU_RC"
 	vm_check_guest "$CASE_LOG" neg
 	local p
-	for p in 'at boot: kexec -S says not loaded, status 1' \
+	for p in 'at boot: kexec -l -S says not loaded, status 0' \
 		'kexec -e with nothing loaded fails' \
 		'kexec -l of a garbage file fails' \
-		'after the garbage load: kexec -S says not loaded, status 1' \
+		'after the garbage load: kexec -l -S says not loaded, status 0' \
 		'kexec -l with a command line longer than cmdline_size fails' \
-		'after the over-long command line: kexec -S says not loaded, status 1' \
-		'kexec -S after a good load: .loaded., status 0' \
+		'after the over-long command line: kexec -l -S says not loaded, status 0' \
+		'kexec -l -S after a good load: .loaded., status 1' \
 		'kexec -u succeeds' \
-		'after kexec -u: kexec -S says not loaded, status 1' \
+		'after kexec -u: kexec -l -S says not loaded, status 0' \
 		'kexec -e after kexec -u fails'; do
 		assert_log "$CASE_LOG" "KKTEST: PASS $p" "neg: ${p//./\'}" || true
 	done

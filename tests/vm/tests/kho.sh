@@ -284,7 +284,7 @@ case_kfdt() {
 		else
 			kk_fail "kexec -e refusal says stale and names the file: $(cat /tmp/out.stale)"
 		fi
-		if [ "$($KEXEC -S 2>&1)" = loaded ]; then
+		if [ "$($KEXEC -l -S 2>&1)" = loaded ]; then
 			kk_pass "still loaded after the refusal"
 		else
 			kk_fail "still loaded after the refusal"

@@ -78,12 +78,12 @@ stage0_neg() {
 	not_loaded "after the over-long command line"
 	# A good load, then unload: -S must follow the kernel both ways.
 	if kexec -l /boot/bzImage --initrd /boot/initrd-b.cpio.gz --append console=ttyS0; then
-		out=$(kexec -S)
+		out=$(kexec -l -S)
 		rc=$?
-		if [ $rc -eq 0 ] && [ "$out" = loaded ]; then
-			kk_pass "kexec -S after a good load: 'loaded', status 0"
+		if [ $rc -eq 1 ] && [ "$out" = loaded ]; then
+			kk_pass "kexec -l -S after a good load: 'loaded', status 1"
 		else
-			kk_fail "kexec -S after a good load: got '$out' status $rc"
+			kk_fail "kexec -l -S after a good load: got '$out' status $rc"
 		fi
 		kk_check "kexec -u succeeds" kexec -u
 		not_loaded "after kexec -u"
