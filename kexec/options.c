@@ -24,6 +24,7 @@ enum {
 	OPT_KHO_BLOB,
 	OPT_KHO_SCRATCH,
 	OPT_KHO_ACCEPT_LOSS,
+	OPT_LOAD_PANIC,
 	OPT_CHECKSUM,
 	OPT_NO_CHECKSUM,
 	OPT_SYSROOT,
@@ -32,6 +33,7 @@ enum {
 
 static const struct option long_opts[] = {
 	{ "load", no_argument, NULL, 'l' },
+	{ "load-panic", no_argument, NULL, OPT_LOAD_PANIC },
 	{ "exec", no_argument, NULL, 'e' },
 	{ "unload", no_argument, NULL, 'u' },
 	{ "kexec-file-syscall", no_argument, NULL, 's' },
@@ -340,6 +342,14 @@ static int parse_one(struct kexec_opts *o, int c, const char *arg,
 {
 	switch (c) {
 	case 'l': return set_action(o, ACT_LOAD, e);
+	case 'p':
+	case OPT_LOAD_PANIC:
+		/*
+		 * kexec-tools' crash kernel load. Say what it is and where to
+		 * get it: "unknown option" would read like a typo to kdump.
+		 */
+		return err_set(e, -EOPNOTSUPP,
+			       "-p (--load-panic) is not supported by kexec-kho yet: crash kernels need kexec-tools' kexec");
 	case 'e': return set_action(o, ACT_EXEC, e);
 	case 'u': return set_action(o, ACT_UNLOAD, e);
 	case 'S': o->status_normal = true; return 0;	/* resolved below */
@@ -421,7 +431,7 @@ static int check_combination(struct kexec_opts *o, struct errbuf *e)
 	return 0;
 }
 
-#define SHORT_OPTS ":leusScafxydt:hv"
+#define SHORT_OPTS ":lpeusScafxydt:hv"
 
 /*
  * The option getopt stopped at. In "-Zl" it is still inside argv[optind]

@@ -91,6 +91,12 @@ status_root 0 none
 expect "-S on a kernel without crash support: exit 255, names CONFIG_CRASH_DUMP" 255 \
 	"kexec_crash_loaded does not exist.*CONFIG_CRASH_DUMP" -- "${S[@]}" -S
 expect "-S with -e conflicts" 1 "conflicting actions" -- "${S[@]}" -S -e
+# kdump's call: named as not supported yet, not as an unknown option.
+for p in -p --load-panic; do
+	expect "$p is refused as not supported, not unknown" 1 \
+		"^kexec: -p \(--load-panic\) is not supported by kexec-kho yet" -- \
+		"$bin" $p --initrd "$work/bz" "$work/bz"
+done
 expect "-e with nothing loaded fails before rebooting" 1 "nothing is loaded" -- \
 	env KEXEC_TEST_SYSCALLS= "${KEXEC_TEST_BIN:-$bin-test}" --sysroot "$fixture" -e -x -y
 expect "--kho without KHO in the running kernel fails" 1 "kho|KHO" -- \
