@@ -161,15 +161,26 @@ out:
  * so reading stops at @room (what the segments may use, 0 when not known
  * yet), not after the 2 GiB an initrd may be.
  */
+/* A regular file's size in @size; false for a pipe, a device, or no file. */
+static bool regular_file(const char *path, uint64_t *size)
+{
+	struct stat st;
+
+	if (!path || stat(path, &st) || !S_ISREG(st.st_mode))
+		return false;
+	*size = (uint64_t)st.st_size;
+	return true;
+}
+
 static int map_input(const struct kexec_load *l, const char *what,
 		     const char *path, uint64_t max, uint64_t room,
 		     struct file_map *m, struct errbuf *e)
 {
 	const char *limit = "the most kexec reads";
-	struct stat st;
+	uint64_t size;
 	int err;
 
-	if (room && room < max && (stat(path, &st) || !S_ISREG(st.st_mode))) {
+	if (room && room < max && !regular_file(path, &size)) {
 		max = room;
 		limit = l->kho ? "all the KHO scratch segments may use" :
 				 "all the memory segments may use";
@@ -203,11 +214,9 @@ static int read_kernel(struct kexec_load *l, const struct load_request *o,
 /* What an input will take before it is read: a regular file's size, else 0. */
 static uint64_t input_size_hint(const char *path)
 {
-	struct stat st;
+	uint64_t size;
 
-	if (!path || stat(path, &st) || !S_ISREG(st.st_mode))
-		return 0;
-	return (uint64_t)st.st_size;
+	return regular_file(path, &size) ? size : 0;
 }
 
 /* The initrd and command line, once the allowed ranges bound the read. */
