@@ -119,32 +119,24 @@ const char kexec_usage[] =
 	"  -y, --no-sync              do not sync file systems\n"
 	"  -d, --debug                explain what is done (repeat for more)\n";
 
+/*
+ * -S is no action of its own in kexec-tools: alone it asks about the crash
+ * image, with -l (in either order) about the normal one, and nothing is
+ * loaded. So -l after -S, and -S after -l, make a status of the normal one.
+ */
 static int set_action(struct kexec_opts *o, enum kexec_action a,
 		      struct errbuf *e)
 {
+	if ((a == ACT_STATUS && o->action == ACT_LOAD) ||
+	    (a == ACT_LOAD && o->action == ACT_STATUS)) {
+		o->action = ACT_STATUS;
+		o->status_normal = true;
+		return 0;
+	}
 	if (o->action != ACT_NONE && o->action != a)
 		return err_set(e, -EINVAL,
 			       "conflicting actions: give one of -l, -e, -u, -S");
 	o->action = a;
-	return 0;
-}
-
-/*
- * -S is not an action of its own in kexec-tools: alone it asks about the
- * crash image, with -l about the normal one, and nothing is loaded.
- * parse_one() only noted it in status_normal; here it becomes ACT_STATUS.
- */
-static int resolve_status(struct kexec_opts *o, struct errbuf *e)
-{
-	if (!o->status_normal)
-		return 0;
-	if (o->action == ACT_NONE) {
-		o->status_normal = false;
-	} else if (o->action != ACT_LOAD) {
-		return err_set(e, -EINVAL,
-			       "conflicting actions: -S goes alone (the crash kernel) or with -l (the normal one)");
-	}
-	o->action = ACT_STATUS;
 	return 0;
 }
 
@@ -352,7 +344,7 @@ static int parse_one(struct kexec_opts *o, int c, const char *arg,
 			       "-p (--load-panic) is not supported by kexec-kho yet: crash kernels need kexec-tools' kexec");
 	case 'e': return set_action(o, ACT_EXEC, e);
 	case 'u': return set_action(o, ACT_UNLOAD, e);
-	case 'S': o->status_normal = true; return 0;	/* resolved below */
+	case 'S': return set_action(o, ACT_STATUS, e);
 	case 'h': return set_action(o, ACT_HELP, e);
 	case 'v': return set_action(o, ACT_VERSION, e);
 	case 's': return set_syscall(o, SYSCALL_FILE, e);
@@ -481,9 +473,6 @@ int parse_options(int argc, char **argv, struct kexec_opts *o,
 			       argv[optind]);
 	if (o->action == ACT_HELP || o->action == ACT_VERSION)
 		return 0;
-	err = resolve_status(o, e);
-	if (err)
-		return err;
 	if (o->action == ACT_NONE) {
 		if (!o->kernel)
 			return err_set(e, -EINVAL,
